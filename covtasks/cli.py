@@ -1,0 +1,95 @@
+"""``python -m covtasks`` / ``covtasks``: argument parsing and the one error handler.
+
+Exit statuses: 0 ok, 1 coverage below a threshold, 2 bad usage, configuration or input
+data, 3 test suite not stable (nothing measured, nothing written), 130 interrupted.
+Errors are one line on stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from covtasks import __version__
+from covtasks.config import load_config
+from covtasks.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CovtasksError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit 2 through our handler."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CovtasksError(f"{message} (see `covtasks {self.prog.split()[-1]} --help`)")
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="covtasks",
+        description="A coverage number you can trust, from one command.",
+        parents=[common],
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"covtasks {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        allow_abbrev=False,
+        help="run the suite under coverage, publish metrics and trend, gate",
+        description="Run the whole pipeline. Arguments covtasks does not know (and "
+        "everything after --) are passed to pytest.",
+    )
+    run.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="run `pytest -x --lf` unmeasured first and stop at its first failure",
+    )
+    return parser
+
+
+def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    from covtasks import pipeline
+
+    if args.command == "run":
+        cfg = load_config(Path.cwd())
+        opts = pipeline.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
+        return pipeline.run(cfg, opts)
+    raise CovtasksError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        if "--" in argv:
+            cut = argv.index("--")
+            args, extra = parser.parse_known_args(argv[:cut])
+            extra += argv[cut + 1 :]
+        else:
+            args, extra = parser.parse_known_args(argv)
+        if extra and args.command != "run":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        return _dispatch(args, extra)
+    except CovtasksError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"covtasks: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("covtasks: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # pragma: no cover - e.g. `covtasks trend | head`
+        return EXIT_BAD_INPUT

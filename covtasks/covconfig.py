@@ -1,0 +1,126 @@
+"""Read the few coverage.py settings covtasks needs to know about, without changing them.
+
+coverage.py reads its own configuration when it measures; covtasks only needs to know
+whether the project chose ``[run] branch`` and ``[run] source`` explicitly. The file is
+found the way coverage.py finds it: ``$COVERAGE_RCFILE``, then ``.coveragerc``,
+``setup.cfg``, ``tox.ini`` (``[coverage:*]`` sections) and ``pyproject.toml``
+(``[tool.coverage.*]``), the first that has coverage settings.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10
+    import tomli as tomllib
+
+from covtasks.errors import CovtasksError
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """What the project's coverage.py configuration says explicitly (None: not set)."""
+
+    file: Path | None
+    branch: bool | None
+    source: tuple[str, ...] | None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every problem into one line naming the file."""
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise CovtasksError(f"invalid TOML: {exc}", str(path)) from exc
+    except OSError as exc:
+        raise CovtasksError(f"cannot read: {exc.strerror}", str(path)) from exc
+
+
+def _ini_run_section(path: Path, prefixed: bool) -> dict[str, str] | None:
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise CovtasksError(f"invalid INI file: {exc}", str(path)) from exc
+    sections = parser.sections()
+    if prefixed:
+        sections = [s for s in sections if s.startswith("coverage:")]
+    if not sections:
+        return None
+    for name in ("coverage:run",) if prefixed else ("run", "coverage:run"):
+        if parser.has_section(name):
+            return dict(parser.items(name))
+    return {}
+
+
+def _toml_run_section(path: Path, data: dict[str, Any] | None) -> dict[str, Any] | None:
+    doc = data if data is not None else load_toml(path)
+    tool = doc.get("tool", {})
+    cov = tool.get("coverage") if isinstance(tool, dict) else None
+    if not isinstance(cov, dict):
+        return None
+    run = cov.get("run", {})
+    return run if isinstance(run, dict) else {}
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"1", "yes", "true", "on"}:
+            return True
+        if lowered in {"0", "no", "false", "off"}:
+            return False
+    return None
+
+
+def _as_list(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, str):
+        items = [v.strip() for line in value.splitlines() for v in line.split(",")]
+        return tuple(v for v in items if v)
+    return None
+
+
+def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) -> CoverageSettings:
+    """Find the coverage.py configuration of the project at ``root`` and read it."""
+    env_file = os.environ.get("COVERAGE_RCFILE")
+    candidates: list[tuple[Path, str]]
+    if env_file:
+        path = Path(env_file)
+        candidates = [(path if path.is_absolute() else root / path, "env")]
+    else:
+        candidates = [
+            (root / ".coveragerc", "rc"),
+            (root / ".coveragerc.toml", "env"),
+            (root / "setup.cfg", "cfg"),
+            (root / "tox.ini", "cfg"),
+            (root / "pyproject.toml", "toml"),
+        ]
+    for path, kind in candidates:
+        if not path.is_file():
+            continue
+        run: dict[str, Any] | None
+        if kind == "toml" or (kind == "env" and path.suffix == ".toml"):
+            # An rc file of coverage's own (not pyproject.toml) reads like pyproject.
+            run = _toml_run_section(path, pyproject if kind == "toml" else None)
+        else:
+            run = _ini_run_section(path, prefixed=kind == "cfg")
+        if run is None:
+            continue
+        return CoverageSettings(
+            file=path,
+            branch=_as_bool(run.get("branch")),
+            source=_as_list(run.get("source")),
+        )
+    return CoverageSettings(file=None, branch=None, source=None)

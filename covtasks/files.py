@@ -1,0 +1,90 @@
+"""Writing outputs safely: atomic replace, fsync, and a lock for read-modify-write.
+
+A metrics or trend file is written to a temporary file in the same directory, flushed
+and fsynced, then moved over the old one with ``os.replace``: a reader (or a crash, or
+SIGKILL) sees the old file or the new one, never half of either. The trend append is a
+read-modify-write, so two runs on one machine serialise it with an exclusive lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from covtasks.errors import CovtasksError
+
+# Test hook: seconds to pause between writing the temp file and replacing the target,
+# so a test can kill the process in the middle of a write.
+_PAUSE_ENV = "COVTASKS_TEST_PAUSE_BEFORE_REPLACE"
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically; on any failure the old file is intact."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
+    try:
+        os.chmod(tmp, _mode_for(path))
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        pause = os.environ.get(_PAUSE_ENV)
+        if pause:
+            import time
+
+            time.sleep(float(pause))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if needed; waits for it)."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise CovtasksError(f"cannot lock: {exc.strerror}", str(lock_path)) from exc
+    try:
+        if sys.platform == "win32":  # pragma: no cover
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,45 @@
+"""The commit being measured, from git when the project is a git checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GitInfo:
+    commit: str | None
+    dirty: bool = False
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def git_info(root: Path) -> GitInfo:
+    """HEAD's sha and whether tracked files differ from it (None outside git).
+
+    ``COVTASKS_COMMIT`` overrides the sha, for CI systems that check out a merge commit
+    but report on the pull request head.
+    """
+    override = os.environ.get("COVTASKS_COMMIT")
+    if override:
+        return GitInfo(override.strip(), dirty=False)
+    commit = _git(root, "rev-parse", "HEAD")
+    if commit is None:
+        return GitInfo(None)
+    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return GitInfo(commit, dirty=bool(status))

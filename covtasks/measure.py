@@ -1,0 +1,166 @@
+"""Run the suite once, under coverage and pytest-xdist, into a private staging directory.
+
+The staging directory (``.covtasks/run-XXXX`` in the project) receives the parallel
+coverage data files of every process, the plugin's ``results.json`` and one marker per
+xdist worker. Each run has its own directory, so concurrent runs never mix data, and a
+run that is not used (unstable, interrupted) has its directory removed whole, so its
+data can never be combined by accident.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import covtasks
+from covtasks.config import Config
+from covtasks.errors import CovtasksError
+from covtasks.pytest_plugin import RESULTS_FILE, STAGING_ENV, WORKERS_DIR
+
+STAGING_PARENT = ".covtasks"
+DATA_NAME = ".coverage"
+_LAUNCHER = Path(__file__).with_name("_launch.py")
+# Variables that would make an outer coverage run measure this one (covtasks measuring
+# a project while itself being measured, as in its own test suite).
+# An outer pytest's variables (covtasks run from inside a test) would make the plugin
+# take the xdist controller for a worker.
+_OUTER_ENV = (
+    "COVERAGE_PROCESS_START",
+    "COVERAGE_PROCESS_CONFIG",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_XDIST_TESTRUNUID",
+    "PYTEST_CURRENT_TEST",
+)
+
+
+@dataclass(frozen=True)
+class Worker:
+    """An xdist worker as the plugin saw it: its id, process id and tests run."""
+
+    id: str
+    pid: int
+    tests: int
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What one measured pytest run left in the staging directory."""
+
+    staging: Path
+    exitstatus: int
+    results: dict[str, Any] | None
+    workers: tuple[Worker, ...]
+    data_files: tuple[Path, ...]
+
+
+def make_staging(root: Path) -> Path:
+    """A fresh, private staging directory below ``root/.covtasks``."""
+    parent = root / STAGING_PARENT
+    try:
+        parent.mkdir(exist_ok=True)
+        (parent / ".gitignore").write_text("*\n", encoding="utf-8")
+    except OSError as exc:
+        raise CovtasksError(
+            f"cannot create the staging directory: {exc.strerror}", str(parent)
+        ) from exc
+    return Path(tempfile.mkdtemp(prefix="run-", dir=parent))
+
+
+def remove_staging(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_workers_available(workers: object) -> None:
+    if workers != 0 and importlib.util.find_spec("xdist") is None:
+        raise CovtasksError(
+            f"workers = {workers!r} needs pytest-xdist, which is not installed "
+            "(pip install pytest-xdist, or set workers = 0)",
+            "tool.covtasks.workers",
+        )
+
+
+def pytest_args(cfg: Config, extra: Sequence[str] = ()) -> list[str]:
+    """The pytest command line of the measured run (user's extra args win)."""
+    args = [*cfg.tests, "-p", "covtasks.pytest_plugin"]
+    if cfg.workers != 0:
+        args += ["-n", str(cfg.workers)]
+    return [*args, *extra]
+
+
+def child_env(staging: Path | None) -> dict[str, str]:
+    """The environment of the measured run: no outer coverage, covtasks importable."""
+    env = {k: v for k, v in os.environ.items() if k not in _OUTER_ENV}
+    if staging is not None:
+        env[STAGING_ENV] = str(staging)
+    home = Path(covtasks.__file__).resolve().parent.parent
+    if home.name not in ("site-packages", "dist-packages"):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(home), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_prerun(cfg: Config, extra: Sequence[str]) -> int:
+    """``--fail-fast``: a quick unmeasured ``pytest -x --lf`` before the real run."""
+    cmd = [sys.executable, "-m", "pytest", *cfg.tests, "-x", "--lf", "-q", *extra]
+    return subprocess.call(cmd, cwd=cfg.root, env=child_env(None))
+
+
+def coverage_rcfile(cfg: Config, staging: Path) -> Path:
+    """The project's coverage config file, or an empty one (coverage's subprocess patch
+    needs a file to name)."""
+    if cfg.coverage_file is not None:
+        return cfg.coverage_file
+    empty = staging / "coveragerc"
+    if not empty.exists():
+        empty.write_text("[run]\n", encoding="utf-8")
+    return empty
+
+
+def run_measured(cfg: Config, staging: Path, extra: Sequence[str] = ()) -> RunOutput:
+    """Run pytest once under coverage; its output streams to this terminal."""
+    spec = {
+        "config_file": str(coverage_rcfile(cfg, staging)),
+        "data_file": str(staging / DATA_NAME),
+        "source": [str(p) for p in cfg.source_dirs()],
+        "branch": cfg.branch,
+    }
+    spec_file = staging / "launch.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *pytest_args(cfg, extra)]
+    sys.stdout.flush()
+    proc = subprocess.Popen(cmd, cwd=cfg.root, env=child_env(staging))
+    try:
+        status = proc.wait()
+    except KeyboardInterrupt:
+        # The child got the same SIGINT from the terminal; give it time to stop its
+        # workers and exit, then make sure it is gone.
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    return collect(staging, status)
+
+
+def collect(staging: Path, status: int) -> RunOutput:
+    """Read what a run left in ``staging``."""
+    results_path = staging / RESULTS_FILE
+    results: dict[str, Any] | None = None
+    if results_path.is_file():
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+    workers = []
+    for marker in sorted((staging / WORKERS_DIR).glob("*.json")):
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        workers.append(Worker(str(data["worker"]), int(data["pid"]), int(data["tests"])))
+    data_files = tuple(sorted(staging.glob(DATA_NAME + ".*")))
+    return RunOutput(staging, status, results, tuple(workers), data_files)

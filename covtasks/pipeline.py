@@ -1,0 +1,183 @@
+"""The pipeline, stage by stage: stable -> combine -> analyse -> publish -> gate.
+
+Each function here is a thin shell that calls the pure cores in the stage modules and
+does the I/O between them. Everything that can be checked before the tests run is
+checked before they run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import coverage
+
+from covtasks import measure, stable, trend
+from covtasks.combine import check_complete, combine_files
+from covtasks.config import Config, display_path
+from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
+from covtasks.gate import evaluate
+from covtasks.gitinfo import git_info
+from covtasks.numbers import Analysis, analyse
+from covtasks.publish import (
+    covtasks_section,
+    json_report,
+    keep_data,
+    now,
+    step_summary,
+    write_metrics,
+    write_reports,
+)
+from covtasks.render import markdown, rows, table, verdict_lines
+
+COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    extra: tuple[str, ...] = ()
+    fail_fast: bool = False
+
+
+def say(out: TextIO, *lines: str) -> None:
+    for line in lines:
+        print(line, file=out)
+    out.flush()
+
+
+def preflight(cfg: Config) -> None:
+    """Checks of every input and output location that do not need the tests."""
+    measure.check_workers_available(cfg.workers)
+    if cfg.trend is not None:
+        trend.load_entries(cfg.trend)
+    for label, path in (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml)):
+        if path is not None and path.is_dir():
+            raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
+    if cfg.html is not None and cfg.html.is_file():
+        raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
+
+
+def make_coverage(cfg: Config, data_file: Path) -> coverage.Coverage:
+    """A Coverage object for combining and reporting, with the project's own settings."""
+    return coverage.Coverage(
+        config_file=str(measure.coverage_rcfile(cfg, data_file.parent)),
+        data_file=str(data_file),
+        source=[str(p) for p in cfg.source_dirs()],
+        branch=cfg.branch,
+        messages=False,
+    )
+
+
+def source_warnings(cfg: Config, analysis: Analysis) -> list[str]:
+    """Name each source entry whose code never ran; refuse data with nothing measured."""
+    ran: dict[str, bool] = dict.fromkeys(cfg.source, False)
+    for name, numbers in analysis.per_file.items():
+        path = Path(name) if os.path.isabs(name) else cfg.root / name
+        for entry in cfg.source:
+            base = cfg.root / entry
+            if (path == base or base in path.parents) and numbers.covered_lines:
+                ran[entry] = True
+    if not any(ran.values()):
+        raise CovtasksError(
+            "no line of the measured source ran during the tests (source = "
+            f"{', '.join(cfg.source)}): check that the tests import the code from these "
+            "directories and not an installed copy (install it with `pip install -e .`)",
+            "tool.covtasks.source",
+        )
+    return [
+        f"covtasks: warning: nothing under {entry}/ ran during the tests: no test imports "
+        "it (it is reported as 0%)"
+        for entry, did in ran.items()
+        if not did
+    ]
+
+
+def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
+    """``covtasks run``: the whole local pipeline."""
+    preflight(cfg)
+    if opts.fail_fast:
+        say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
+        status = measure.run_prerun(cfg, opts.extra)
+        if status != 0:
+            say(out, f"covtasks: the quick run failed (pytest exit {status}); nothing measured")
+            return EXIT_UNSTABLE
+    staging = measure.make_staging(cfg.root)
+    try:
+        output = measure.run_measured(cfg, staging, opts.extra)
+        suite = stable.classify(
+            output.results,
+            [q.id for q in cfg.stable.quarantine],
+            exitstatus=output.exitstatus,
+        )
+        if not suite.stable:
+            say(
+                out,
+                "",
+                "covtasks: the test suite is not stable, so nothing was measured "
+                "and nothing was written:",
+                *stable.describe(suite),
+            )
+            return EXIT_UNSTABLE
+        check_complete(output.workers, output.data_files, str(staging))
+        cov = make_coverage(cfg, staging / measure.DATA_NAME)
+        combine_files(cov, output.data_files)
+        job = {"id": "local", "workers": len(output.workers), "data_files": len(output.data_files)}
+        return publish_and_gate(cfg, cov, staging, suite.to_json(), [job], out)
+    finally:
+        measure.remove_staging(staging)
+
+
+def publish_and_gate(
+    cfg: Config,
+    cov: coverage.Coverage,
+    staging: Path,
+    suite: Mapping[str, Any],
+    jobs: Sequence[Mapping[str, Any]],
+    out: TextIO,
+) -> int:
+    """Analyse combined data, write metrics/reports/trend, print the verdict."""
+    report = json_report(cov, staging / "coverage.json")
+    analysis = analyse(report, cfg.domains, cfg.root)
+    warnings = source_warnings(cfg, analysis)
+    verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
+    git = git_info(cfg.root)
+    stamp = now()
+    section = covtasks_section(
+        cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
+    )
+    written = write_reports(cov, cfg)
+    write_metrics(cfg.metrics, report, section)
+    keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
+    if cfg.trend is not None:
+        entry = trend.make_entry(
+            date=stamp.date().isoformat(),
+            timestamp=stamp.isoformat(),
+            commit=git.commit,
+            overall=analysis.overall.percent,
+            domains={d.name: d.numbers.percent for d in analysis.domains},
+            flaky=len(suite.get("flaky", [])),
+        )
+        trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
+    table_rows = rows(analysis, verdict, cfg.fail_under)
+    say(
+        out,
+        "",
+        table(table_rows, cfg.precision, cfg.branch),
+        "",
+        *warnings,
+        f"metrics: {display_path(cfg.metrics)}",
+        *([f"trend: {display_path(cfg.trend)}"] if cfg.trend is not None else []),
+        *written,
+        *verdict_lines(verdict),
+    )
+    step_summary(
+        "### Coverage\n\n"
+        + markdown(table_rows, cfg.precision, cfg.branch)
+        + "\n\n"
+        + "\n".join(verdict_lines(verdict))
+    )
+    return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

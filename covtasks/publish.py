@@ -1,0 +1,137 @@
+"""Outputs: the metrics JSON, html and Cobertura XML reports, and the step summary.
+
+The metrics JSON is coverage.py's own JSON report, unchanged (``jq
+'.totals.percent_covered'`` works), plus one top-level ``covtasks`` object with a
+format number, the tool versions, the commit, the suite's results, per-domain numbers
+and the gate verdict.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import coverage
+from coverage.exceptions import CoverageException
+
+import covtasks
+from covtasks.config import Config, display_path
+from covtasks.errors import CovtasksError
+from covtasks.files import write_json_atomic
+from covtasks.gate import Verdict
+from covtasks.gitinfo import GitInfo
+from covtasks.numbers import Analysis, DomainNumbers
+
+METRICS_FORMAT = 1
+
+
+def versions() -> dict[str, str]:
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "covtasks": covtasks.__version__,
+        "coverage": coverage.__version__,
+        "pytest": version("pytest"),
+        "pytest-xdist": version("pytest-xdist"),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+    }
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _domain_json(d: DomainNumbers, precision: int) -> dict[str, Any]:
+    return {**d.numbers.to_json(precision), "fail_under": d.fail_under, "paths": list(d.files)}
+
+
+def covtasks_section(
+    cfg: Config,
+    analysis: Analysis,
+    verdict: Verdict,
+    *,
+    suite: Mapping[str, Any],
+    jobs: Sequence[Mapping[str, Any]],
+    git: GitInfo,
+    timestamp: datetime.datetime,
+) -> dict[str, Any]:
+    return {
+        "format": METRICS_FORMAT,
+        "versions": versions(),
+        "platform": sys.platform,
+        "timestamp": timestamp.isoformat(),
+        "commit": git.commit,
+        "dirty": git.dirty,
+        "branch": cfg.branch,
+        "precision": cfg.precision,
+        "source": list(cfg.source),
+        "jobs": list(jobs),
+        "suite": dict(suite),
+        "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},
+        "domains": {d.name: _domain_json(d, cfg.precision) for d in analysis.domains},
+        "unassigned": _domain_json(analysis.unassigned, cfg.precision),
+        "gate": verdict.to_json(),
+    }
+
+
+def json_report(cov: coverage.Coverage, outfile: Path) -> dict[str, Any]:
+    """coverage.py's JSON report of the combined data, written once and read back."""
+    try:
+        cov.json_report(outfile=str(outfile))
+    except CoverageException as exc:
+        raise CovtasksError(f"coverage could not report: {' '.join(str(exc).split())}") from exc
+    data: dict[str, Any] = json.loads(outfile.read_text(encoding="utf-8"))
+    return data
+
+
+def write_metrics(path: Path, report: Mapping[str, Any], section: Mapping[str, Any]) -> None:
+    write_json_atomic(path, {**report, "covtasks": dict(section)})
+
+
+def write_reports(cov: coverage.Coverage, cfg: Config) -> list[str]:
+    """The html directory and Cobertura XML file, where configured."""
+    written: list[str] = []
+    try:
+        if cfg.html is not None:
+            cov.html_report(directory=str(cfg.html))
+            written.append(f"html: {display_path(cfg.html)}")
+        if cfg.xml is not None:
+            cfg.xml.parent.mkdir(parents=True, exist_ok=True)
+            cov.xml_report(outfile=str(cfg.xml))
+            written.append(f"xml: {display_path(cfg.xml)}")
+    except (CoverageException, OSError) as exc:
+        raise CovtasksError(f"writing reports failed: {exc}") from exc
+    return written
+
+
+def keep_data(data_file: Path, dest: Path) -> None:
+    """Keep the combined data where ``covtasks report`` and ``coverage report`` find it."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.copyfile(data_file, tmp)
+    os.replace(tmp, dest)
+
+
+def step_summary(markdown: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when running under GitHub Actions."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(markdown.rstrip() + "\n\n")
+    except OSError as exc:
+        raise CovtasksError(f"cannot append the step summary: {exc.strerror}", target) from exc

@@ -1,0 +1,1 @@
+"""HTTP-facing layer: plain request-handler functions, no web framework."""

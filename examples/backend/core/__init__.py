@@ -1,0 +1,1 @@
+"""Core domain logic of the backend: governance, security and episodic memory."""

@@ -1,0 +1,1 @@
+"""Episodic memory of agents: segmenting, retrieving and ageing episodes."""

@@ -1,0 +1,1 @@
+"""Security primitives: input validation, password hashing and signed tokens."""

@@ -1,0 +1,3 @@
+import covtasks.nox
+
+covtasks.nox.install()

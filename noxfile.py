@@ -1,0 +1,37 @@
+"""covtasks' own sessions. It measures itself with its own sessions (dogfooding)."""
+
+from __future__ import annotations
+
+import nox
+
+import covtasks.nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.sessions = ["tests", "lint", "types"]
+
+# covtasks creates coverage.Coverage objects while it is being measured; coverage.py
+# stops saving a process's measurement when that happens unless COVERAGE_COVERAGE is
+# set (the switch coverage.py uses to measure itself).
+covtasks.nox.install(env={"COVERAGE_COVERAGE": "1"})
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (unit and end-to-end), as .ci/run runs it."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy --strict over covtasks and its tests."""
+    session.install("-e", ".[test]", "mypy")
+    session.run("mypy")

@@ -1,0 +1,166 @@
+"""Shared fixtures: temporary projects and a real CLI run in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Project:
+    """A temporary project on disk, with helpers to run covtasks in it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, files: Mapping[str, str]) -> Project:
+        for name, text in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return self
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def run(
+        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
+        """``python -m covtasks ARGS`` in the project, output captured."""
+        return subprocess.run(
+            [sys.executable, "-m", "covtasks", *args],
+            cwd=self.root,
+            env=cli_env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def coverage(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``python -m coverage ARGS`` on the data covtasks kept."""
+        return subprocess.run(
+            [sys.executable, "-m", "coverage", *args, "--data-file=.covtasks/.coverage"],
+            cwd=self.root,
+            env=cli_env(None),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+
+def cli_env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GITHUB_"))}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env.update(extra or {})
+    return env
+
+
+# A small multi-package project: three domains over pkg/, with branches.
+BASIC_FILES = {
+    "pkg/__init__.py": "",
+    "pkg/gov/__init__.py": "",
+    "pkg/gov/rules.py": """
+        def decide(level: int) -> str:
+            if level > 3:
+                return "autonomous"
+            if level > 1:
+                return "supervised"
+            return "blocked"
+
+
+        def unused(x: int) -> int:
+            return x * 2
+        """,
+    "pkg/sec/__init__.py": "",
+    "pkg/sec/tokens.py": """
+        import hmac
+
+
+        def sign(key: bytes, msg: bytes) -> str:
+            return hmac.new(key, msg, "sha256").hexdigest()
+
+
+        def verify(key: bytes, msg: bytes, sig: str) -> bool:
+            if not sig:
+                return False
+            return hmac.compare_digest(sign(key, msg), sig)
+        """,
+    "pkg/epi/__init__.py": "",
+    "pkg/epi/segment.py": """
+        def segment(times: list[int], gap: int) -> list[list[int]]:
+            out: list[list[int]] = []
+            for t in times:
+                if out and t - out[-1][-1] <= gap:
+                    out[-1].append(t)
+                else:
+                    out.append([t])
+            return out
+        """,
+    "tests/test_gov.py": """
+        from pkg.gov.rules import decide
+
+        def test_autonomous():
+            assert decide(5) == "autonomous"
+
+        def test_blocked():
+            assert decide(0) == "blocked"
+        """,
+    "tests/test_sec.py": """
+        from pkg.sec.tokens import sign, verify
+
+        def test_roundtrip():
+            assert verify(b"k", b"m", sign(b"k", b"m"))
+        """,
+    "tests/test_epi.py": """
+        import pytest
+        from pkg.epi.segment import segment
+
+        @pytest.mark.parametrize("gap,n", [(1, 3), (10, 1)])
+        def test_segment(gap, n):
+            assert len(segment([1, 5, 9], gap)) == n
+        """,
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["."]
+
+        [tool.covtasks]
+        source = ["pkg"]
+        tests = ["tests"]
+        workers = 2
+        fail_under = 50
+
+        [tool.covtasks.domains.governance]
+        paths = ["pkg/gov/**"]
+        fail_under = 50
+
+        [tool.covtasks.domains.security]
+        paths = ["pkg/sec/*.py"]
+        fail_under = 50
+
+        [tool.covtasks.domains.episodes]
+        paths = ["pkg/epi/**"]
+        """,
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Project]:
+    """Factory: ``project()`` is the basic three-domain project; ``extra`` adds or
+    replaces files, ``files`` replaces them all."""
+
+    def make(
+        files: Mapping[str, str] | None = None, extra: Mapping[str, str] | None = None
+    ) -> Project:
+        chosen = dict(BASIC_FILES if files is None else files)
+        chosen.update(extra or {})
+        return Project(tmp_path / "proj").write(chosen)
+
+    return make

@@ -1,0 +1,196 @@
+"""End-to-end: real pytest + xdist + coverage through ``python -m covtasks run``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import BASIC_FILES, Project
+
+pytestmark = pytest.mark.slow
+ProjectFactory = Callable[..., Project]
+
+METRICS = "tests/coverage_reports/metrics/coverage.json"
+TREND = "tests/coverage_reports/trends/coverage_trend.json"
+
+
+def metrics(p: Project) -> dict:  # type: ignore[type-arg]
+    return json.loads(p.path(METRICS).read_text())  # type: ignore[no-any-return]
+
+
+def test_passing_suite_writes_metrics_and_trend(project: ProjectFactory) -> None:
+    p = project()
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = metrics(p)
+    assert set(data) >= {"meta", "files", "totals", "covtasks"}
+    assert set(data["covtasks"]["domains"]) == {"governance", "security", "episodes"}
+    trend = json.loads(p.path(TREND).read_text())
+    assert trend["format"] == 1
+    assert trend["baselines"][0]["overall"] == data["totals"]["percent_covered"]
+
+
+def test_table_is_printed(project: ProjectFactory) -> None:
+    result = project().run("run")
+    assert "governance" in result.stdout
+    assert "covtasks: all thresholds met" in result.stdout
+
+
+@pytest.mark.parametrize("branch", [True, False])
+def test_domain_percent_equals_coverage_report_include(
+    project: ProjectFactory, branch: bool
+) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        "workers = 2", f"workers = 2\n        branch = {str(branch).lower()}"
+    )
+    p = project(extra={"pyproject.toml": toml})
+    assert p.run("run").returncode == 0
+    data = metrics(p)
+    assert data["meta"]["branch_coverage"] is branch
+    domains = {"governance": "pkg/gov/**", "security": "pkg/sec/*.py", "episodes": "pkg/epi/**"}
+    ours = {n: data["covtasks"]["domains"][n]["percent_covered_display"] for n in domains}
+    theirs = {
+        n: p.coverage("report", f"--include={g}", "--precision=2", "--format=total").stdout.strip()
+        for n, g in domains.items()
+    }
+    assert ours == theirs
+
+
+def test_domain_verdict_equals_coverage_fail_under(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        'paths = ["pkg/gov/**"]\n        fail_under = 50',
+        'paths = ["pkg/gov/**"]\n        fail_under = 90',
+    )
+    p = project(extra={"pyproject.toml": toml})
+    result = p.run("run")
+    ours_failed = not metrics(p)["covtasks"]["gate"]["checks"][1]["passed"]
+    theirs = p.coverage("report", "--include=pkg/gov/**", "--precision=2", "--fail-under=90")
+    assert ours_failed == (theirs.returncode == 2)
+    assert result.returncode == 1
+
+
+def test_below_threshold_exits_1_and_names_domain(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        '[tool.covtasks.domains.episodes]\n        paths = ["pkg/epi/**"]',
+        '[tool.covtasks.domains.episodes]\n        paths = ["pkg/epi/**"]\n'
+        "        fail_under = 100",
+    )
+    p = project(
+        extra={"pyproject.toml": toml, "tests/test_epi.py": "def test_nothing():\n    pass\n"}
+    )
+    result = p.run("run")
+    assert result.returncode == 1
+    assert "episodes: 0.00% is below fail_under = 100" in result.stdout
+
+
+def test_gate_failure_still_writes_metrics(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace("fail_under = 50\n\n", "fail_under = 99\n\n", 1)
+    p = project(extra={"pyproject.toml": toml})
+    assert p.run("run").returncode == 1
+    assert metrics(p)["covtasks"]["gate"]["passed"] is False
+
+
+IMPORT_ERROR = {"tests/test_broken.py": "import pkg.does_not_exist\n\ndef test_x():\n    pass\n"}
+DB_FIXTURE = {
+    "tests/conftest.py": """
+        import sqlite3
+        import pytest
+
+        @pytest.fixture
+        def db():
+            conn = sqlite3.connect("/nonexistent/dir/db.sqlite3")
+            yield conn
+        """,
+    "tests/test_db.py": "def test_a(db):\n    pass\n\ndef test_b(db):\n    pass\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (IMPORT_ERROR, "collection/import errors: 1"),
+        (DB_FIXTURE, "setup errors (database): 2"),
+        ({"tests/test_fail.py": "def test_fails():\n    assert 1 == 2\n"}, "test failures: 1"),
+    ],
+    ids=["import-error", "db-fixture", "failure"],
+)
+def test_unstable_suite_exits_3_and_writes_nothing(
+    project: ProjectFactory, broken: dict[str, str], expected: str
+) -> None:
+    p = project()
+    assert p.run("run").returncode == 0
+    before = (p.path(METRICS).read_bytes(), p.path(TREND).read_bytes())
+    p.write(broken)
+    result = p.run("run", "-p", "no:randomly")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert expected in result.stdout
+    assert (p.path(METRICS).read_bytes(), p.path(TREND).read_bytes()) == before
+
+
+def test_unstable_run_leaves_no_staging_data(project: ProjectFactory) -> None:
+    p = project(extra=DB_FIXTURE)
+    assert p.run("run").returncode == 3
+    assert [x.name for x in p.path(".covtasks").iterdir()] == [".gitignore"]
+
+
+def test_db_error_message_is_shown_once_with_its_nodes(project: ProjectFactory) -> None:
+    result = project(extra=DB_FIXTURE).run("run")
+    assert "sqlite3.OperationalError: unable to open database file" in result.stdout
+    assert "tests/test_db.py::test_a" in result.stdout
+
+
+def test_quarantined_failure_does_not_block(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"] + (
+        '\n[[tool.covtasks.stable.quarantine]]\nid = "tests/test_fail.py::test_fails"\n'
+        'reason = "upstream bug #12"\n'
+    )
+    fail = {"tests/test_fail.py": "def test_fails():\n    assert 1 == 2\n"}
+    p = project(extra={"pyproject.toml": toml, **fail})
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout
+    suite = metrics(p)["covtasks"]["suite"]
+    assert suite["quarantined_failed"] == ["tests/test_fail.py::test_fails"]
+
+
+def test_xdist_and_serial_measure_identical_lines(project: ProjectFactory) -> None:
+    p = project()
+    assert p.run("run").returncode == 0
+    with_xdist = {f: v["executed_lines"] for f, v in metrics(p)["files"].items()}
+    p.write({"pyproject.toml": BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 0")})
+    assert p.run("run").returncode == 0
+    serial = {f: v["executed_lines"] for f, v in metrics(p)["files"].items()}
+    assert with_xdist == serial
+
+
+def test_rerun_on_same_commit_replaces_trend_entry(project: ProjectFactory) -> None:
+    p = project()
+    env = {"COVTASKS_COMMIT": "abc123"}
+    assert p.run("run", env=env).returncode == 0
+    assert p.run("run", env=env).returncode == 0
+    trend = json.loads(p.path(TREND).read_text())
+    assert [b["commit"] for b in trend["baselines"]] == ["abc123"]
+
+
+def test_legacy_flat_trend_entries_are_kept(project: ProjectFactory) -> None:
+    legacy = {"date": "2026-01-01", "overall": 15.57, "governance": 14.0, "security": 0}
+    seed = json.dumps({"baselines": [legacy]})
+    p = project(extra={TREND: seed})
+    assert p.run("run").returncode == 0
+    trend = json.loads(p.path(TREND).read_text())
+    assert trend["baselines"][0] == legacy
+    assert len(trend["baselines"]) == 2
+
+
+def test_source_never_imported_is_named(project: ProjectFactory) -> None:
+    p = project(extra={"pkg2/__init__.py": "X = 1\n"})
+    toml = BASIC_FILES["pyproject.toml"].replace('source = ["pkg"]', 'source = ["pkg", "pkg2"]')
+    p.write({"pyproject.toml": toml})
+    result = p.run("run")
+    assert "nothing under pkg2/ ran during the tests" in result.stdout
+
+
+def test_pytest_args_pass_through(project: ProjectFactory) -> None:
+    result = project().run("run", "--", "-k", "autonomous")
+    assert "1 passed" in result.stdout
