@@ -57,7 +57,7 @@ class StableConfig:
     """``[tool.covtasks.stable]``: what counts as a stable suite."""
 
     reruns: int = 1
-    max_flaky: int = 3
+    max_flaky: float = 3
     quarantine: tuple[QuarantineEntry, ...] = ()
 
 
@@ -273,9 +273,20 @@ def _stable(reader: _Reader, value: object, today: datetime.date) -> StableConfi
     defaults = StableConfig()
     return StableConfig(
         reruns=reader.count(table.get("reruns", defaults.reruns), f"{key}.reruns", high=5),
-        max_flaky=reader.count(table.get("max_flaky", defaults.max_flaky), f"{key}.max_flaky"),
+        max_flaky=_max_flaky(
+            reader, table.get("max_flaky", defaults.max_flaky), f"{key}.max_flaky"
+        ),
         quarantine=_quarantine(reader, table.get("quarantine", []), f"{key}.quarantine", today),
     )
+
+
+def _max_flaky(reader: _Reader, value: object, key: str) -> float:
+    """A whole number of tests, or a fraction of the collected tests (0 < f < 1)."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if 0 < value < 1:
+            return value
+        raise reader.fail(key, f"expected a whole number >= 0 or a fraction below 1, got {value!r}")
+    return reader.count(value, key)
 
 
 def discover_source(root: Path) -> tuple[str, ...]:

@@ -49,7 +49,11 @@ def _ini_run_section(path: Path, prefixed: bool) -> dict[str, str] | None:
     try:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError) as exc:
-        raise CovtasksError(f"invalid INI file: {exc}", str(path)) from exc
+        # configparser's messages span several lines; errors are one line.
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        lineno = getattr(exc, "lineno", None)
+        at = f" (line {lineno})" if lineno else ""
+        raise CovtasksError(f"invalid INI file: {first}{at}", str(path)) from exc
     sections = parser.sections()
     if prefixed:
         sections = [s for s in sections if s.startswith("coverage:")]
@@ -61,13 +65,18 @@ def _ini_run_section(path: Path, prefixed: bool) -> dict[str, str] | None:
     return {}
 
 
-def _toml_run_section(path: Path, data: dict[str, Any] | None) -> dict[str, Any] | None:
+def _toml_run_section(
+    path: Path, data: dict[str, Any] | None, *, our_file: bool = False
+) -> dict[str, Any] | None:
     doc = data if data is not None else load_toml(path)
     tool = doc.get("tool", {})
     cov = tool.get("coverage") if isinstance(tool, dict) else None
-    if not isinstance(cov, dict):
+    run = cov.get("run") if isinstance(cov, dict) else None
+    if run is None and our_file:
+        # coverage's own TOML file (.coveragerc.toml) may spell it plain [run] too.
+        run = doc.get("run")
+    if not isinstance(cov, dict) and run is None:
         return None
-    run = cov.get("run", {})
     return run if isinstance(run, dict) else {}
 
 
@@ -113,7 +122,9 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
         run: dict[str, Any] | None
         if kind == "toml" or (kind == "env" and path.suffix == ".toml"):
             # An rc file of coverage's own (not pyproject.toml) reads like pyproject.
-            run = _toml_run_section(path, pyproject if kind == "toml" else None)
+            run = _toml_run_section(
+                path, pyproject if kind == "toml" else None, our_file=kind == "env"
+            )
         else:
             run = _ini_run_section(path, prefixed=kind == "cfg")
         if run is None:

@@ -42,8 +42,8 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
     try:
-        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            os.chmod(tmp, _mode_for(path))
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -56,7 +56,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
+        raise CovtasksError(f"cannot write: {exc.strerror or exc}", str(path)) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

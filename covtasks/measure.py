@@ -24,7 +24,7 @@ from typing import Any
 import covtasks
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
-from covtasks.pytest_plugin import RESULTS_FILE, STAGING_ENV, WORKERS_DIR
+from covtasks.pytest_plugin import RESULTS_ENV, RESULTS_FILE, STAGING_ENV, WORKERS_DIR
 
 STAGING_PARENT = ".covtasks"
 DATA_NAME = ".coverage"
@@ -61,6 +61,7 @@ class RunOutput:
     results: dict[str, Any] | None
     workers: tuple[Worker, ...]
     data_files: tuple[Path, ...]
+    pid: int = 0
 
 
 def make_staging(root: Path) -> Path:
@@ -126,7 +127,22 @@ def coverage_rcfile(cfg: Config, staging: Path) -> Path:
 
 
 def run_measured(cfg: Config, staging: Path, extra: Sequence[str] = ()) -> RunOutput:
-    """Run pytest once under coverage; its output streams to this terminal."""
+    """Run the suite once under coverage; its output streams to this terminal."""
+    return launch(cfg, staging, pytest_args(cfg, extra))
+
+
+def rerun_args(nodeids: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """Failed tests again, alone: no xdist, no random order, same coverage settings."""
+    args = [*nodeids, "-p", "covtasks.pytest_plugin", "-p", "no:randomly"]
+    if importlib.util.find_spec("xdist") is not None:
+        args += ["-n", "0"]
+    return [*args, *extra]
+
+
+def launch(
+    cfg: Config, staging: Path, args: Sequence[str], results: str = RESULTS_FILE
+) -> RunOutput:
+    """Run pytest with ``args`` under coverage, data and results into ``staging``."""
     spec = {
         "config_file": str(coverage_rcfile(cfg, staging)),
         "data_file": str(staging / DATA_NAME),
@@ -135,9 +151,11 @@ def run_measured(cfg: Config, staging: Path, extra: Sequence[str] = ()) -> RunOu
     }
     spec_file = staging / "launch.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *pytest_args(cfg, extra)]
+    cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *args]
+    env = child_env(staging)
+    env[RESULTS_ENV] = results
     sys.stdout.flush()
-    proc = subprocess.Popen(cmd, cwd=cfg.root, env=child_env(staging))
+    proc = subprocess.Popen(cmd, cwd=cfg.root, env=env)
     try:
         status = proc.wait()
     except KeyboardInterrupt:
@@ -149,12 +167,14 @@ def run_measured(cfg: Config, staging: Path, extra: Sequence[str] = ()) -> RunOu
             proc.kill()
             proc.wait()
         raise
-    return collect(staging, status)
+    return collect(staging, status, results, proc.pid)
 
 
-def collect(staging: Path, status: int) -> RunOutput:
+def collect(
+    staging: Path, status: int, results_name: str = RESULTS_FILE, pid: int = 0
+) -> RunOutput:
     """Read what a run left in ``staging``."""
-    results_path = staging / RESULTS_FILE
+    results_path = staging / results_name
     results: dict[str, Any] | None = None
     if results_path.is_file():
         results = json.loads(results_path.read_text(encoding="utf-8"))
@@ -163,4 +183,4 @@ def collect(staging: Path, status: int) -> RunOutput:
         data = json.loads(marker.read_text(encoding="utf-8"))
         workers.append(Worker(str(data["worker"]), int(data["pid"]), int(data["tests"])))
     data_files = tuple(sorted(staging.glob(DATA_NAME + ".*")))
-    return RunOutput(staging, status, results, tuple(workers), data_files)
+    return RunOutput(staging, status, results, tuple(workers), data_files, pid)

@@ -10,7 +10,6 @@ decimals), with 100 meaning exactly 100.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -114,9 +113,15 @@ def should_fail_under(total: float, fail_under: float, precision: int) -> bool:
 
 
 def floor_percent(pc: float, precision: int) -> float:
-    """The highest threshold at ``precision`` that ``pc`` passes (for --suggest)."""
-    scale: float = 10.0**precision
-    return math.floor(round(pc * scale, 6)) / scale
+    """The highest threshold at ``precision`` that ``pc`` still passes (for --suggest).
+
+    That is ``pc`` rounded the way ``should_fail_under`` rounds it, except that only an
+    exact 100 passes 100.
+    """
+    value = round(pc, precision)
+    if value >= 100.0 and pc != 100.0:
+        value = round(100.0 - 1.0 / 10**precision, precision)
+    return value
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.gate import evaluate
 from covtasks.gitinfo import git_info
+from covtasks.measure import Worker
 from covtasks.numbers import Analysis, analyse
 from covtasks.publish import (
     covtasks_section,
@@ -96,6 +97,21 @@ def source_warnings(cfg: Config, analysis: Analysis) -> list[str]:
     ]
 
 
+def suite_notes(suite: Mapping[str, Any]) -> list[str]:
+    """Flaky tests and quarantined tests that pass, for the summary."""
+    lines: list[str] = []
+    for flaky in suite.get("flaky", []):
+        lines.append(
+            f"covtasks: flaky: {flaky['nodeid']} ({flaky['first']} in the measured run, "
+            f"{flaky['rerun']} when rerun alone)"
+        )
+    for nodeid in suite.get("quarantined_passed", []):
+        lines.append(
+            f"covtasks: quarantined test passes now, release it from stable.quarantine: {nodeid}"
+        )
+    return lines
+
+
 def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     preflight(cfg)
@@ -107,12 +123,7 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
             return EXIT_UNSTABLE
     staging = measure.make_staging(cfg.root)
     try:
-        output = measure.run_measured(cfg, staging, opts.extra)
-        suite = stable.classify(
-            output.results,
-            [q.id for q in cfg.stable.quarantine],
-            exitstatus=output.exitstatus,
-        )
+        suite, output, processes = measure_stably(cfg, staging, opts.extra, out)
         if not suite.stable:
             say(
                 out,
@@ -122,13 +133,60 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
                 *stable.describe(suite),
             )
             return EXIT_UNSTABLE
-        check_complete(output.workers, output.data_files, str(staging))
+        check_complete(processes, output.data_files, str(staging))
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         combine_files(cov, output.data_files)
         job = {"id": "local", "workers": len(output.workers), "data_files": len(output.data_files)}
         return publish_and_gate(cfg, cov, staging, suite.to_json(), [job], out)
     finally:
         measure.remove_staging(staging)
+
+
+def measure_stably(
+    cfg: Config, staging: Path, extra: Sequence[str], out: TextIO
+) -> tuple[stable.SuiteResult, measure.RunOutput, list[Worker]]:
+    """The measured run, then reruns of failed tests to tell flaky from broken.
+
+    Returns the verdict, what the staging directory holds, and every process that ran
+    tests (each must have left coverage data).
+    """
+    output = measure.run_measured(cfg, staging, extra)
+    suite = stable.classify(
+        output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
+    )
+    # Without xdist workers, the launcher process itself ran the tests.
+    processes = list(output.workers) or [Worker("main", output.pid, suite.collected)]
+    limit = stable.flaky_limit(cfg.stable.max_flaky, suite.collected)
+    suite = stable.with_reruns(suite, {}, max_flaky=limit)
+    for attempt in range(1, cfg.stable.reruns + 1):
+        candidates = rerun_candidates(suite, limit)
+        if not candidates:
+            break
+        say(
+            out,
+            "",
+            f"covtasks: rerunning {len(candidates)} failed test(s) alone to tell flaky "
+            f"from broken (rerun {attempt} of {cfg.stable.reruns})",
+        )
+        name = f"rerun-{attempt}.json"
+        rerun = measure.launch(cfg, staging, measure.rerun_args(candidates, extra), name)
+        processes.append(Worker(f"rerun-{attempt}", rerun.pid, len(candidates)))
+        outcomes = stable.rerun_outcomes(rerun.results, candidates)
+        suite = stable.with_reruns(suite, outcomes, max_flaky=limit)
+        output = rerun
+    return suite, output, processes
+
+
+def rerun_candidates(suite: stable.SuiteResult, limit: int) -> list[str]:
+    """Failed tests worth a rerun: only plain test failures, and only when the suite
+    could still be stable (no collection/setup errors, few enough failures)."""
+    if suite.exitstatus not in (0, 1) or not suite.problems:
+        return []
+    if any(p.kind != stable.FAILURE for p in suite.problems):
+        return []
+    if len(suite.problems) + len(suite.flaky) > limit:
+        return []
+    return [p.nodeid for p in suite.problems]
 
 
 def publish_and_gate(
@@ -169,6 +227,7 @@ def publish_and_gate(
         table(table_rows, cfg.precision, cfg.branch),
         "",
         *warnings,
+        *suite_notes(suite),
         f"metrics: {display_path(cfg.metrics)}",
         *([f"trend: {display_path(cfg.trend)}"] if cfg.trend is not None else []),
         *written,

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 STAGING_ENV = "COVTASKS_STAGING"
+RESULTS_ENV = "COVTASKS_RESULTS"
 RESULTS_FILE = "results.json"
 WORKERS_DIR = "workers"
 
@@ -89,7 +90,8 @@ class _Recorder:
             "collected": session.testscollected,
             "records": self.records,
         }
-        (self.staging / RESULTS_FILE).write_text(json.dumps(data), encoding="utf-8")
+        name = os.environ.get(RESULTS_ENV, RESULTS_FILE)
+        (self.staging / name).write_text(json.dumps(data), encoding="utf-8")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -107,7 +107,7 @@ class SuiteResult:
             counts: dict[str, int] = {}
             for problem in self.problems:
                 counts[problem.title] = counts.get(problem.title, 0) + 1
-            reasons.append(", ".join(f"{n} {title}" for title, n in counts.items()))
+            reasons.append(", ".join(f"{title}: {n}" for title, n in counts.items()))
         if self.max_flaky is not None and len(self.flaky) > self.max_flaky:
             reasons.append(
                 f"{len(self.flaky)} flaky tests, more than stable.max_flaky = {self.max_flaky}"
@@ -195,6 +195,30 @@ def classify(
         quarantined_failed=tuple(quarantined_failed),
         quarantined_passed=quarantined_passed,
     )
+
+
+def rerun_outcomes(results: Mapping[str, Any] | None, nodeids: Sequence[str]) -> dict[str, str]:
+    """Each rerun node's outcome: "passed" only if it ran and nothing of it failed."""
+    outcome = dict.fromkeys(nodeids, "not rerun")
+    if results is None:
+        return outcome
+    failed: set[str] = set()
+    for record in results.get("records", []):
+        nodeid = str(record.get("nodeid", ""))
+        if record.get("outcome") == "failed":
+            failed.add(nodeid)
+        elif record.get("when") == "call" and record.get("outcome") == "passed":
+            outcome[nodeid] = "passed"
+    for nodeid in failed:
+        outcome[nodeid] = "failed"
+    return outcome
+
+
+def flaky_limit(max_flaky: float, collected: int) -> int:
+    """``stable.max_flaky`` as a count: a whole number, or a fraction of the tests."""
+    if isinstance(max_flaky, float) and max_flaky < 1:
+        return int(max_flaky * collected)
+    return int(max_flaky)
 
 
 def with_reruns(

@@ -194,3 +194,67 @@ def test_source_never_imported_is_named(project: ProjectFactory) -> None:
 def test_pytest_args_pass_through(project: ProjectFactory) -> None:
     result = project().run("run", "--", "-k", "autonomous")
     assert "1 passed" in result.stdout
+
+
+FLAKY = {
+    "tests/test_flaky.py": """
+        from pathlib import Path
+
+        def test_passes_second_time():
+            marker = Path(__file__).with_name("flaky-marker")
+            if not marker.exists():
+                marker.write_text("failed once")
+                assert False, "first run fails"
+        """,
+}
+
+
+def test_flaky_test_is_rerun_and_recorded(project: ProjectFactory) -> None:
+    p = project(extra=FLAKY)
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    flaky = metrics(p)["covtasks"]["suite"]["flaky"]
+    assert flaky == [
+        {
+            "nodeid": "tests/test_flaky.py::test_passes_second_time",
+            "first": "failed",
+            "rerun": "passed",
+        }
+    ]
+
+
+def test_flaky_count_goes_into_the_trend(project: ProjectFactory) -> None:
+    p = project(extra=FLAKY)
+    p.run("run")
+    assert json.loads(p.path(TREND).read_text())["baselines"][-1]["flaky"] == 1
+
+
+def test_always_failing_test_is_broken_after_rerun(project: ProjectFactory) -> None:
+    p = project(extra={"tests/test_fail.py": "def test_fails():\n    assert 1 == 2\n"})
+    result = p.run("run")
+    assert result.returncode == 3
+    assert "rerunning 1 failed test(s) alone" in result.stdout
+    assert not p.path(METRICS).exists()
+
+
+def test_setup_errors_are_never_rerun(project: ProjectFactory) -> None:
+    result = project(extra=DB_FIXTURE).run("run")
+    assert result.returncode == 3
+    assert "rerunning" not in result.stdout
+
+
+def test_more_flaky_than_max_flaky_is_unstable(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"] + "\n[tool.covtasks.stable]\nmax_flaky = 0\n"
+    p = project(extra={**FLAKY, "pyproject.toml": toml})
+    result = p.run("run")
+    assert result.returncode == 3
+    assert not p.path(METRICS).exists()
+
+
+def test_quarantined_test_that_passes_is_listed_for_release(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"] + (
+        '\n[[tool.covtasks.stable.quarantine]]\nid = "tests/test_gov.py::test_blocked"\n'
+        'reason = "was flaky"\nuntil = 2099-12-31\n'
+    )
+    result = project(extra={"pyproject.toml": toml}).run("run")
+    assert "release it from stable.quarantine: tests/test_gov.py::test_blocked" in result.stdout
