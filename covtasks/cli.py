@@ -8,6 +8,7 @@ Errors are one line on stderr; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
@@ -56,7 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run `pytest -x --lf` unmeasured first and stop at its first failure",
     )
+    for name, module, summary in COMMAND_MODULES:
+        command = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)
+        importlib.import_module(module).configure(command)
     return parser
+
+
+# Commands that live in a module of their own, which exposes
+# ``configure(parser)`` and ``execute(args) -> int`` (run from the project root).
+COMMAND_MODULES: tuple[tuple[str, str, str], ...] = ()
 
 
 def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
@@ -66,6 +75,10 @@ def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
         cfg = load_config(Path.cwd())
         opts = pipeline.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
         return pipeline.run(cfg, opts)
+    for name, module, _ in COMMAND_MODULES:
+        if args.command == name:
+            status: int = importlib.import_module(module).execute(args)
+            return status
     raise CovtasksError(f"unknown command {args.command!r}")  # pragma: no cover
 
 

@@ -41,6 +41,7 @@ class Domain:
     name: str
     paths: tuple[str, ...]
     fail_under: float | None = None
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,12 @@ class Config:
     stable: StableConfig = field(default_factory=StableConfig)
     domains: tuple[Domain, ...] = ()
     coverage_file: Path | None = None
+    core: str = "auto"
+    expected_jobs: int | tuple[str, ...] | None = None
+    tolerance: float = 0.0
+    diff_fail_under: float | None = None
+    job_dir: Path = Path("coverage-jobs")
+    dynamic_context: bool = False
 
     def source_dirs(self) -> list[Path]:
         """The absolute paths handed to coverage.py as ``[run] source``."""
@@ -99,9 +106,15 @@ KEYS = (
     "xml",
     "stable",
     "domains",
+    "core",
+    "expected_jobs",
+    "tolerance",
+    "diff_fail_under",
+    "job_dir",
 )
 STABLE_KEYS = ("reruns", "max_flaky", "quarantine")
-DOMAIN_KEYS = ("paths", "fail_under")
+DOMAIN_KEYS = ("paths", "fail_under", "tolerance")
+CORES = ("auto", "ctrace", "sysmon", "pytrace")
 QUARANTINE_KEYS = ("id", "reason", "until")
 
 
@@ -255,6 +268,7 @@ def _domains(reader: _Reader, value: object) -> tuple[Domain, ...]:
             except globs.PatternError as exc:
                 raise reader.fail(f"{at}.paths[{i}]", str(exc)) from None
         fail_under = table.get("fail_under")
+        tolerance = table.get("tolerance")
         domains.append(
             Domain(
                 name=name,
@@ -262,6 +276,9 @@ def _domains(reader: _Reader, value: object) -> tuple[Domain, ...]:
                 fail_under=None
                 if fail_under is None
                 else reader.percent(fail_under, f"{at}.fail_under"),
+                tolerance=None
+                if tolerance is None
+                else reader.percent(tolerance, f"{at}.tolerance"),
             )
         )
     return tuple(domains)
@@ -278,6 +295,32 @@ def _stable(reader: _Reader, value: object, today: datetime.date) -> StableConfi
         ),
         quarantine=_quarantine(reader, table.get("quarantine", []), f"{key}.quarantine", today),
     )
+
+
+def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | None:
+    key = "tool.covtasks.expected_jobs"
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return reader.count(value, key, low=1)
+    if isinstance(value, list):
+        ids = reader.strings(value, key, allow_empty=False)
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise reader.fail(key, f"job id(s) listed twice: {', '.join(dupes)}")
+        return ids
+    raise reader.fail(
+        key, f"expected a number of jobs or an array of job ids, got {_describe(value)}"
+    )
+
+
+def _core(reader: _Reader, value: object) -> str:
+    if value not in CORES:
+        choices = ", ".join(f'"{c}"' for c in CORES)
+        raise reader.fail(
+            "tool.covtasks.core", f"expected one of {choices}, got {_describe(value)}"
+        )
+    return str(value)
 
 
 def _max_flaky(reader: _Reader, value: object, key: str) -> float:
@@ -400,6 +443,14 @@ def parse_config(
         stable=_stable(reader, table.get("stable", {}), today),
         domains=_domains(reader, table.get("domains", {})),
         coverage_file=coverage.file,
+        dynamic_context=coverage.dynamic_context,
+        core=_core(reader, table.get("core", "auto")),
+        expected_jobs=_expected_jobs(reader, table.get("expected_jobs")),
+        tolerance=reader.percent(table.get("tolerance", 0), "tool.covtasks.tolerance"),
+        diff_fail_under=None
+        if table.get("diff_fail_under") is None
+        else reader.percent(table["diff_fail_under"], "tool.covtasks.diff_fail_under"),
+        job_dir=_required_path(reader, table.get("job_dir", "coverage-jobs"), "job_dir", root),
     )
 
 

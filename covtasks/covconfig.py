@@ -31,6 +31,7 @@ class CoverageSettings:
     file: Path | None
     branch: bool | None
     source: tuple[str, ...] | None
+    dynamic_context: bool = False
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -133,5 +134,6 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
             file=path,
             branch=_as_bool(run.get("branch")),
             source=_as_list(run.get("source")),
+            dynamic_context=bool(str(run.get("dynamic_context") or "").strip()),
         )
     return CoverageSettings(file=None, branch=None, source=None)

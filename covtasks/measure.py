@@ -98,9 +98,25 @@ def pytest_args(cfg: Config, extra: Sequence[str] = ()) -> list[str]:
     return [*args, *extra]
 
 
-def child_env(staging: Path | None) -> dict[str, str]:
-    """The environment of the measured run: no outer coverage, covtasks importable."""
+def resolve_core(
+    requested: str, python: tuple[int, int], *, branch: bool, dynamic_context: bool = False
+) -> str:
+    """The coverage core for ``core = "auto"``: sys.monitoring (sysmon) where it can do
+    the configured measurement (Python 3.12+; branches need 3.14+; dynamic contexts
+    need ctrace), else the C tracer."""
+    if requested != "auto":
+        return requested
+    if python < (3, 12) or dynamic_context or (branch and python < (3, 14)):
+        return "ctrace"
+    return "sysmon"
+
+
+def child_env(staging: Path | None, core: str | None = None) -> dict[str, str]:
+    """The environment of the measured run: no outer coverage, covtasks importable,
+    the chosen coverage core (unless ``COVERAGE_CORE`` is already set)."""
     env = {k: v for k, v in os.environ.items() if k not in _OUTER_ENV}
+    if core is not None:
+        env.setdefault("COVERAGE_CORE", core)
     if staging is not None:
         env[STAGING_ENV] = str(staging)
     home = Path(covtasks.__file__).resolve().parent.parent
@@ -139,6 +155,12 @@ def rerun_args(nodeids: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
     return [*args, *extra]
 
 
+def measurement_core(cfg: Config) -> str:
+    return resolve_core(
+        cfg.core, sys.version_info[:2], branch=cfg.branch, dynamic_context=cfg.dynamic_context
+    )
+
+
 def launch(
     cfg: Config, staging: Path, args: Sequence[str], results: str = RESULTS_FILE
 ) -> RunOutput:
@@ -152,7 +174,7 @@ def launch(
     spec_file = staging / "launch.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *args]
-    env = child_env(staging)
+    env = child_env(staging, measurement_core(cfg))
     env[RESULTS_ENV] = results
     sys.stdout.flush()
     proc = subprocess.Popen(cmd, cwd=cfg.root, env=env)

@@ -25,7 +25,7 @@ TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, precision, branch, metrics, trend, "
-    "html, xml, stable, domains"
+    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -83,7 +83,7 @@ BAD = [
     ("unknown-key-no-match", SRC + "zzz = 1", "tool.covtasks.zzz", f"unknown key; {KNOWN}"),
     ("unknown-key-in-domain", SRC + CORE + "fail_undr = 80",
      "tool.covtasks.domains.core.fail_undr",
-     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under"),
+     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under, tolerance"),
     ("unknown-key-in-stable", SRC + "[tool.covtasks.stable]\nrerun = 2",
      "tool.covtasks.stable.rerun",
      "unknown key (did you mean 'reruns'?); known keys: reruns, max_flaky, quarantine"),
@@ -288,6 +288,7 @@ def test_defaults_without_covtasks_table(root: Path) -> None:
         stable=StableConfig(reruns=1, max_flaky=3, quarantine=()),
         domains=(),
         coverage_file=None,
+        job_dir=root / "coverage-jobs",
     )
     assert cfg.source_dirs() == [root / "pkg"]
 
