@@ -33,5 +33,5 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def types(session: nox.Session) -> None:
     """mypy --strict over covtasks and its tests."""
-    session.install("-e", ".[test]", "mypy")
+    session.install("-e", ".[test]", "mypy", "tomli")
     session.run("mypy")

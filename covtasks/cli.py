@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -57,6 +58,38 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run `pytest -x --lf` unmeasured first and stop at its first failure",
     )
+    run.add_argument(
+        "--job",
+        metavar="ID",
+        default=os.environ.get("COVTASKS_JOB") or None,
+        help="CI job mode: measure, write JOB_DIR/ID (data + manifest), no gate "
+        "(default: $COVTASKS_JOB)",
+    )
+    run.add_argument(
+        "--job-dir",
+        metavar="DIR",
+        type=Path,
+        help="where job outputs go (default: job_dir in config, coverage-jobs)",
+    )
+    combine = sub.add_parser(
+        "combine",
+        parents=[common],
+        allow_abbrev=False,
+        help="combine CI job outputs, then publish and gate like run",
+    )
+    combine.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="job directories, or directories holding them (default: job_dir)",
+    )
+    combine.add_argument(
+        "--expect",
+        metavar="N|IDS",
+        help="how many jobs, or their ids: 3, py39,py313 or 'py{39,313}-{linux,mac}' "
+        "(default: expected_jobs in config)",
+    )
     for name, module, summary in COMMAND_MODULES:
         command = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)
         importlib.import_module(module).configure(command)
@@ -73,8 +106,19 @@ def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
     if args.command == "run":
         cfg = load_config(Path.cwd())
+        if args.job:
+            from covtasks import matrix
+
+            job_dir = (args.job_dir or cfg.job_dir).resolve()
+            return matrix.run_job(cfg, args.job, job_dir, extra, sys.stdout)
         opts = pipeline.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
         return pipeline.run(cfg, opts)
+    if args.command == "combine":
+        from covtasks import jobs, matrix
+
+        cfg = load_config(Path.cwd())
+        expect = jobs.parse_expect(args.expect) if args.expect else None
+        return matrix.combine(cfg, args.paths, expect, sys.stdout)
     for name, module, _ in COMMAND_MODULES:
         if args.command == name:
             status: int = importlib.import_module(module).execute(args)

@@ -20,7 +20,7 @@ from covtasks import measure, stable, trend
 from covtasks.combine import check_complete, combine_files
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
-from covtasks.gate import evaluate
+from covtasks.gate import Verdict, evaluate
 from covtasks.gitinfo import git_info
 from covtasks.measure import Worker
 from covtasks.numbers import Analysis, analyse
@@ -33,7 +33,7 @@ from covtasks.publish import (
     write_metrics,
     write_reports,
 )
-from covtasks.render import markdown, rows, table, verdict_lines
+from covtasks.render import Row, markdown, rows, table, verdict_lines
 
 COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
 
@@ -95,6 +95,28 @@ def source_warnings(cfg: Config, analysis: Analysis) -> list[str]:
         for entry, did in ran.items()
         if not did
     ]
+
+
+def summary_markdown(
+    table_rows: Sequence[Row], cfg: Config, verdict: Verdict, jobs: Sequence[Mapping[str, Any]]
+) -> str:
+    """The Markdown for ``$GITHUB_STEP_SUMMARY``: domains, verdict, jobs combined."""
+    parts = [
+        "### Coverage",
+        markdown(table_rows, cfg.precision, cfg.branch),
+        "\n".join(verdict_lines(verdict)),
+    ]
+    if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
+        lines = ["| Job | Python | Platform | Tests passed |", "| --- | --- | --- | ---: |"]
+        for job in jobs:
+            python = job.get("python") or {}
+            lines.append(
+                f"| {job.get('id')} | {python.get('implementation', '')} "
+                f"{python.get('version', '')} | {job.get('platform', '')} | "
+                f"{(job.get('suite') or {}).get('passed', '')} |"
+            )
+        parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
+    return "\n\n".join(parts)
 
 
 def suite_notes(suite: Mapping[str, Any]) -> list[str]:
@@ -233,10 +255,5 @@ def publish_and_gate(
         *written,
         *verdict_lines(verdict),
     )
-    step_summary(
-        "### Coverage\n\n"
-        + markdown(table_rows, cfg.precision, cfg.branch)
-        + "\n\n"
-        + "\n".join(verdict_lines(verdict))
-    )
+    step_summary(summary_markdown(table_rows, cfg, verdict, jobs))
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

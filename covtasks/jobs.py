@@ -1,0 +1,223 @@
+"""CI matrix jobs: one output directory per job, and the checks before combining them.
+
+A job (``covtasks run --job ID``) writes ``<job_dir>/<ID>/`` with a visible name that
+artifact uploads keep: ``coverage.db`` (the job's combined data) and ``manifest.json``
+(who measured what, where, how). ``covtasks combine`` reads the manifests first and
+refuses, with the whole list of what is wrong, a missing or duplicate job, a job whose
+suite was not stable, jobs from different commits, branch mixed with line-only data,
+or different source roots. Paths recorded on other machines are remapped to this
+checkout from each manifest's project root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from covtasks.errors import CovtasksError
+
+MANIFEST = "manifest.json"
+DATA = "coverage.db"
+MANIFEST_FORMAT = 1
+JOB_ID = re.compile(r"[A-Za-z0-9_.=+-]+")
+_REQUIRED = ("format", "job", "root", "source", "branch", "suite", "data_file")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job output directory that has been read and checked on its own."""
+
+    id: str
+    dir: Path
+    manifest: Mapping[str, Any]
+
+    @property
+    def data_file(self) -> Path:
+        return self.dir / str(self.manifest["data_file"])
+
+    @property
+    def root(self) -> str:
+        return str(self.manifest["root"])
+
+    @property
+    def stable(self) -> bool:
+        return bool(self.manifest["suite"].get("stable"))
+
+    def summary(self) -> dict[str, Any]:
+        m = self.manifest
+        return {
+            "id": self.id,
+            "python": m.get("python", {}),
+            "platform": m.get("platform"),
+            "core": m.get("core"),
+            "branch": m.get("branch"),
+            "commit": m.get("commit"),
+            "root": m.get("root"),
+            "suite": {k: m["suite"].get(k) for k in ("stable", "passed", "failed", "flaky")},
+        }
+
+
+def check_job_id(job_id: str) -> str:
+    if not JOB_ID.fullmatch(job_id):
+        raise CovtasksError(
+            f"job id {job_id!r} may only use letters, digits and . _ = + -", "--job"
+        )
+    return job_id
+
+
+def expand_braces(text: str) -> list[str]:
+    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names."""
+    match = re.search(r"\{([^{}]*)\}", text)
+    if not match:
+        return [text]
+    head, tail = text[: match.start()], text[match.end() :]
+    return [
+        expanded
+        for option in match.group(1).split(",")
+        for expanded in expand_braces(head + option + tail)
+    ]
+
+
+def parse_expect(value: str) -> int | tuple[str, ...]:
+    """``--expect 3``, ``--expect py39,py313`` or ``--expect 'py{39,313}'``."""
+    value = value.strip()
+    if value.isdigit():
+        count = int(value)
+        if count < 1:
+            raise CovtasksError("expected at least 1 job", "--expect")
+        return count
+    ids: list[str] = []
+    depth = 0
+    current = ""
+    for char in value:  # split on commas outside braces
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            ids += expand_braces(current.strip())
+            current = ""
+        else:
+            current += char
+    ids += expand_braces(current.strip())
+    ids = [i for i in ids if i]
+    if not ids:
+        raise CovtasksError("expected a number of jobs or job ids", "--expect")
+    return tuple(ids)
+
+
+def write_job(out_dir: Path, manifest: Mapping[str, Any], data_file: Path | None) -> None:
+    """Replace ``out_dir`` whole with the manifest and data (a rerun replaces a job)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        if data_file is not None:
+            shutil.copyfile(data_file, tmp / DATA)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise CovtasksError(f"cannot write the job output: {exc}", str(out_dir)) from exc
+
+
+def read_job(job_dir: Path) -> Job:
+    """Read one job directory's manifest, checking its shape."""
+    path = job_dir / MANIFEST
+    where = str(path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CovtasksError(f"cannot read the job manifest: {exc.strerror}", where) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CovtasksError(f"job manifest is not valid JSON: {exc}", where) from exc
+    if not isinstance(manifest, dict):
+        raise CovtasksError("job manifest is not a JSON object", where)
+    missing = [k for k in _REQUIRED if k not in manifest]
+    if missing:
+        raise CovtasksError(f"job manifest lacks {', '.join(missing)}", where)
+    if manifest["format"] != MANIFEST_FORMAT:
+        raise CovtasksError(
+            f"job manifest format {manifest['format']!r} is not {MANIFEST_FORMAT}: the job "
+            "ran another covtasks version",
+            where,
+        )
+    if not isinstance(manifest["suite"], dict) or not isinstance(manifest["source"], list):
+        raise CovtasksError("job manifest has a malformed suite or source", where)
+    return Job(str(manifest["job"]), job_dir, manifest)
+
+
+def find_jobs(paths: Iterable[Path]) -> list[Job]:
+    """Job directories named directly, or one level below the given directories."""
+    jobs: list[Job] = []
+    for path in paths:
+        if (path / MANIFEST).is_file():
+            jobs.append(read_job(path))
+        elif path.is_dir():
+            jobs += [read_job(p.parent) for p in sorted(path.glob(f"*/{MANIFEST}"))]
+        else:
+            raise CovtasksError("no such job directory", str(path))
+    return jobs
+
+
+def problems(jobs: Sequence[Job], expect: int | tuple[str, ...] | None) -> list[str]:
+    """Everything that makes this set of jobs unfit to combine (pure)."""
+    found: list[str] = []
+    ids = [j.id for j in jobs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        where = {d: [str(j.dir) for j in jobs if j.id == d] for d in dupes}
+        found += [f"job {d!r} appears more than once: {', '.join(where[d])}" for d in dupes]
+    if isinstance(expect, int) and len(set(ids)) < expect:
+        found.append(
+            f"expected {expect} jobs, found {len(set(ids))}: {', '.join(sorted(set(ids)))}"
+        )
+    elif isinstance(expect, tuple):
+        missing = [e for e in expect if e not in ids]
+        extra = sorted({i for i in ids if i not in expect})
+        if missing:
+            found.append(f"missing job(s): {', '.join(missing)}")
+        if extra:
+            found.append(f"unexpected job(s): {', '.join(extra)}")
+    for job in jobs:
+        if not job.stable:
+            reasons = "; ".join(job.manifest["suite"].get("reasons", [])) or "see its log"
+            found.append(f"job {job.id!r}: the test suite was not stable ({reasons})")
+        elif not job.data_file.is_file():
+            found.append(f"job {job.id!r}: its data file {job.data_file} is missing")
+    commits = {j.manifest.get("commit") for j in jobs} - {None}
+    if len(commits) > 1:
+        by = ", ".join(f"{j.id}={str(j.manifest.get('commit'))[:10]}" for j in jobs)
+        found.append(f"jobs measured different commits: {by}")
+    if len({bool(j.manifest["branch"]) for j in jobs}) > 1:
+        kinds = ", ".join(f"{j.id}={'branch' if j.manifest['branch'] else 'line'}" for j in jobs)
+        found.append(f"branch and line-only jobs cannot be combined: {kinds}")
+    if len({tuple(j.manifest["source"]) for j in jobs}) > 1:
+        roots = "; ".join(f"{j.id}={','.join(j.manifest['source'])}" for j in jobs)
+        found.append(f"jobs measured different source roots: {roots}")
+    return found
+
+
+def path_aliases(local_root: Path, jobs: Sequence[Job]) -> list[str]:
+    """A coverage ``[paths]`` entry mapping every job's project root to this one."""
+    roots: list[str] = []
+    for job in jobs:
+        root = job.root.rstrip("/\\")
+        sep = "\\" if "\\" in root or re.match(r"^[A-Za-z]:", root) else "/"
+        if root + sep not in roots:
+            roots.append(root + sep)
+    return [str(local_root) + os.sep, *roots]
+
+
+def unmapped(measured: Iterable[str], local_root: Path) -> list[str]:
+    """Measured files that are not below this checkout after remapping."""
+    prefix = str(local_root) + os.sep
+    return sorted(f for f in measured if os.path.isabs(f) and not f.startswith(prefix)) + sorted(
+        f for f in measured if re.match(r"^[A-Za-z]:\\", f) and sys.platform != "win32"
+    )
