@@ -98,7 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that live in a module of their own, which exposes
 # ``configure(parser)`` and ``execute(args) -> int`` (run from the project root).
-COMMAND_MODULES: tuple[tuple[str, str, str], ...] = ()
+COMMAND_MODULES: tuple[tuple[str, str, str], ...] = (
+    (
+        "report",
+        "covtasks.pipeline",
+        "re-publish metrics, reports and trend from the last combined data",
+    ),
+    (
+        "gate",
+        "covtasks.release",
+        "thresholds from a metrics JSON; --release: fresh, stable, no drop",
+    ),
+)
 
 
 def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:

@@ -88,6 +88,10 @@ class Config:
     job_dir: Path = Path("coverage-jobs")
     dynamic_context: bool = False
 
+    def outputs(self) -> list[Path | None]:
+        """The files and directories covtasks writes (they never make a tree dirty)."""
+        return [self.metrics, self.trend, self.html, self.xml, self.root / ".covtasks"]
+
     def source_dirs(self) -> list[Path]:
         """The absolute paths handed to coverage.py as ``[run] source``."""
         return [self.root / s for s in self.source]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,11 @@ def _git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def git_info(root: Path) -> GitInfo:
+def git_info(root: Path, outputs: Iterable[Path | None] = ()) -> GitInfo:
     """HEAD's sha and whether tracked files differ from it (None outside git).
+
+    ``outputs`` (covtasks' own metrics, trend and reports) do not make a tree dirty:
+    a committed trend file is rewritten by every run.
 
     ``COVTASKS_COMMIT`` overrides the sha, for CI systems that check out a merge commit
     but report on the pull request head.
@@ -41,5 +45,6 @@ def git_info(root: Path) -> GitInfo:
     commit = _git(root, "rev-parse", "HEAD")
     if commit is None:
         return GitInfo(None)
-    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    excludes = [f":(exclude){p}" for p in outputs if p is not None]
+    status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *excludes)
     return GitInfo(commit, dirty=bool(status))

@@ -7,7 +7,10 @@ checked before they run.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ import coverage
 
 from covtasks import measure, stable, trend
 from covtasks.combine import check_complete, combine_files
-from covtasks.config import Config, display_path
+from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.gate import Verdict, evaluate
 from covtasks.gitinfo import git_info
@@ -224,7 +227,7 @@ def publish_and_gate(
     analysis = analyse(report, cfg.domains, cfg.root)
     warnings = source_warnings(cfg, analysis)
     verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-    git = git_info(cfg.root)
+    git = git_info(cfg.root, cfg.outputs())
     stamp = now()
     section = covtasks_section(
         cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
@@ -257,3 +260,38 @@ def publish_and_gate(
     )
     step_summary(summary_markdown(table_rows, cfg, verdict, jobs))
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``covtasks report``: no options of its own."""
+    parser.description = (
+        "Analyse the combined data of the last run (.covtasks/.coverage) again and "
+        "re-write the metrics, reports and trend entry, e.g. after changing domains."
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    """``covtasks report``: publish and gate from the kept combined data."""
+    cfg = load_config(Path.cwd())
+    preflight(cfg)
+    kept = cfg.root / COMBINED_DATA
+    if not kept.is_file():
+        raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
+    suite, jobs = previous_run(cfg.metrics)
+    staging = measure.make_staging(cfg.root)
+    try:
+        shutil.copyfile(kept, staging / measure.DATA_NAME)
+        cov = make_coverage(cfg, staging / measure.DATA_NAME)
+        cov.load()
+        return publish_and_gate(cfg, cov, staging, suite, jobs, sys.stdout)
+    finally:
+        measure.remove_staging(staging)
+
+
+def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The suite results and jobs recorded by the run that produced the data."""
+    try:
+        section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
+    except (OSError, ValueError, AttributeError):
+        return {}, []
+    return dict(section.get("suite") or {}), list(section.get("jobs") or [])

@@ -1,0 +1,246 @@
+"""``covtasks gate``: thresholds from a metrics JSON, and the release gate.
+
+``gate`` re-checks the overall and per-domain ``fail_under`` of the current
+configuration against the figures of a metrics file. ``gate --release`` also demands
+that the metrics are fresh (measured on HEAD, from a clean tree, by a stable suite)
+and that no figure dropped, beyond its tolerance, against the last trend baseline of
+another commit (the ratchet). ``gate --suggest`` prints the thresholds the current
+figures would support, so a team can raise the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from covtasks import trend
+from covtasks.config import Config, display_path, load_config
+from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.gate import OVERALL, Check, Verdict, evaluate_figures
+from covtasks.gitinfo import git_info
+from covtasks.numbers import display_percent, floor_percent
+from covtasks.publish import step_summary
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a metrics file says: overall, per domain, and the run's facts."""
+
+    overall: float
+    domains: Mapping[str, float]
+    commit: str | None
+    dirty: bool
+    stable: bool
+
+
+def read_metrics(path: Path) -> Figures:
+    """Read and check a metrics JSON written by covtasks."""
+    where = str(path)
+    if not path.is_file():
+        raise CovtasksError(
+            "no metrics file: run `covtasks run` (or `nox -s coverage`) first", where
+        )
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CovtasksError(f"cannot read the metrics JSON: {exc}", where) from exc
+    if not isinstance(doc, dict):
+        raise CovtasksError("the metrics JSON is not an object", where)
+    for key in ("totals", "files", "covtasks"):
+        if not isinstance(doc.get(key), dict):
+            raise CovtasksError(f"the metrics JSON has no {key!r} object", where)
+    section = doc["covtasks"]
+    overall = doc["totals"].get("percent_covered")
+    if not isinstance(overall, (int, float)) or isinstance(overall, bool):
+        raise CovtasksError("totals.percent_covered is not a number", where)
+    domains: dict[str, float] = {}
+    for name, entry in (section.get("domains") or {}).items():
+        value = entry.get("percent_covered") if isinstance(entry, dict) else None
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise CovtasksError(f"covtasks.domains.{name}.percent_covered is not a number", where)
+        domains[name] = float(value)
+    suite = section.get("suite") or {}
+    return Figures(
+        overall=float(overall),
+        domains=domains,
+        commit=section.get("commit"),
+        dirty=bool(section.get("dirty")),
+        stable=bool(suite.get("stable")),
+    )
+
+
+def freshness(figures: Figures, head: str | None) -> list[Check]:
+    """Release checks that the metrics describe HEAD as committed, measured stably."""
+    checks: list[Check] = []
+    how = "run `nox -s coverage` (or `covtasks run`) on a clean checkout of HEAD"
+    if head is None:
+        checks.append(Check("freshness", 0, None, False, "fresh", "not a git checkout: " + how))
+    elif figures.commit != head:
+        measured = (figures.commit or "no commit")[:12]
+        checks.append(
+            Check(
+                "freshness",
+                0,
+                None,
+                False,
+                "fresh",
+                f"metrics are for {measured}, HEAD is {head[:12]}: {how}",
+            )
+        )
+    elif figures.dirty:
+        checks.append(
+            Check(
+                "freshness",
+                0,
+                None,
+                False,
+                "fresh",
+                f"metrics were measured with uncommitted changes: {how}",
+            )
+        )
+    if not figures.stable:
+        checks.append(
+            Check("suite", 0, None, False, "stable", "the metrics do not record a stable suite")
+        )
+    return checks
+
+
+def ratchet(
+    figures: Figures,
+    baselines: Sequence[trend.Baseline],
+    head: str | None,
+    tolerances: Mapping[str, float],
+    precision: int,
+) -> list[Check]:
+    """No figure may drop, beyond its tolerance, against the last baseline of another
+    commit (pure). Figures the baseline lacks are new and pass."""
+    previous = next((b for b in reversed(baselines) if b.commit != head), None)
+    if previous is None:
+        return []
+    against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
+    pairs = [(OVERALL, figures.overall, previous.overall)]
+    pairs += [
+        (n, v, previous.domains[n]) for n, v in figures.domains.items() if n in previous.domains
+    ]
+    checks: list[Check] = []
+    for name, new, old in pairs:
+        tolerance = tolerances.get(name, tolerances.get(OVERALL, 0.0))
+        drop = round(old, precision) - round(new, precision)
+        passed = drop <= tolerance + 1e-9
+        detail = ""
+        if not passed:
+            detail = (
+                f"dropped from {display_percent(old, precision)}% to "
+                f"{display_percent(new, precision)}% ({-drop:+.{precision}f} points, "
+                f"tolerance {tolerance:g}) against {against}"
+            )
+        checks.append(Check(name, new, None, passed, "ratchet", detail))
+    return checks
+
+
+def suggestions(figures: Figures, cfg: Config) -> list[str]:
+    """TOML lines with the highest thresholds the current figures pass."""
+    lines = ["[tool.covtasks]", f"fail_under = {floor_percent(figures.overall, cfg.precision):g}"]
+    for domain in cfg.domains:
+        if domain.name in figures.domains:
+            value = floor_percent(figures.domains[domain.name], cfg.precision)
+            current = "unset" if domain.fail_under is None else f"{domain.fail_under:g}"
+            lines += [
+                "",
+                f"[tool.covtasks.domains.{domain.name}]  # now {current}",
+                f"fail_under = {value:g}",
+            ]
+    return lines
+
+
+def tolerances(cfg: Config) -> dict[str, float]:
+    result = {OVERALL: cfg.tolerance}
+    for domain in cfg.domains:
+        result[domain.name] = cfg.tolerance if domain.tolerance is None else domain.tolerance
+    return result
+
+
+def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
+    thresholds = {d.name: d.fail_under for d in cfg.domains}
+    missing = [d.name for d in cfg.domains if d.name not in figures.domains]
+    if missing:
+        raise CovtasksError(
+            f"the metrics have no figure for domain(s) {', '.join(missing)}: they were "
+            "written before the domain was configured; run `covtasks run` again",
+            display_path(cfg.metrics),
+        )
+    domains = {n: figures.domains[n] for n in thresholds}
+    extra: list[Check] = []
+    if release:
+        head = git_info(cfg.root, cfg.outputs()).commit
+        extra += freshness(figures, head)
+        entries = trend.load_entries(cfg.trend) if cfg.trend is not None else []
+        figures_now = Figures(
+            figures.overall, domains, figures.commit, figures.dirty, figures.stable
+        )
+        extra += ratchet(
+            figures_now, trend.baselines(entries), head, tolerances(cfg), cfg.precision
+        )
+    return evaluate_figures(
+        figures.overall, domains, thresholds, cfg.fail_under, cfg.precision, extra
+    )
+
+
+def report(verdict: Verdict, release: bool, out: TextIO) -> None:
+    title = "release gate" if release else "gate"
+    lines = [f"covtasks {title}:"]
+    for check in verdict.checks:
+        mark = "ok  " if check.passed else "FAIL"
+        if check.kind == "fail_under":
+            threshold = "-" if check.fail_under is None else f">= {check.fail_under:g}"
+            text = f"{display_percent(check.percent, verdict.precision)}% {threshold}"
+        elif check.kind == "ratchet":
+            text = check.detail or "no drop"
+        else:
+            text = check.detail or "ok"
+        lines.append(f"  {mark} {check.kind:<10} {check.name:<16} {text}")
+    verdict_line = (
+        f"covtasks: {title} passed"
+        if verdict.passed
+        else f"covtasks: {title} failed: {len(verdict.failures)} check(s)"
+    )
+    lines.append(verdict_line)
+    lines += [f"  - {line}" for line in verdict.lines()]
+    print("\n".join(lines), file=out)
+    rows = "\n".join(
+        f"| {c.kind} | {c.name} | {'ok' if c.passed else ':x: FAIL'} | "
+        f"{c.detail or display_percent(c.percent, verdict.precision) + '%'} |"
+        for c in verdict.checks
+    )
+    step_summary(
+        f"### Coverage {title}\n\n| Check | Name | Result | Detail |\n| --- | --- | --- | --- |\n"
+        f"{rows}\n\n{verdict_line}"
+    )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics", type=Path, help="metrics JSON (default: metrics in config)")
+    parser.add_argument(
+        "--release",
+        action="store_true",
+        help="also require fresh metrics for HEAD, a stable suite and no drop against the trend",
+    )
+    parser.add_argument(
+        "--suggest", action="store_true", help="print the thresholds the current figures support"
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    cfg = load_config(Path.cwd())
+    figures = read_metrics((args.metrics or cfg.metrics).resolve())
+    if args.suggest:
+        print("\n".join(suggestions(figures, cfg)), file=sys.stdout)
+        return EXIT_OK
+    verdict = evaluate(cfg, figures, release=args.release)
+    report(verdict, args.release, sys.stdout)
+    return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
