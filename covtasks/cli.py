@@ -109,6 +109,8 @@ COMMAND_MODULES: tuple[tuple[str, str, str], ...] = (
         "covtasks.release",
         "thresholds from a metrics JSON; --release: fresh, stable, no drop",
     ),
+    ("trend", "covtasks.trendview", "show the trend: table, SVG chart, badge"),
+    ("diff", "covtasks.diffcov", "coverage of the lines changed since a git ref"),
 )
 
 

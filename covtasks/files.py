@@ -20,7 +20,8 @@ from typing import Any
 from covtasks.errors import CovtasksError
 
 # Test hook: seconds to pause between writing the temp file and replacing the target,
-# so a test can kill the process in the middle of a write.
+# so a test can kill the process in the middle of a write. "NAME:SECONDS" pauses only
+# the write of the file called NAME.
 _PAUSE_ENV = "COVTASKS_TEST_PAUSE_BEFORE_REPLACE"
 
 
@@ -47,12 +48,9 @@ def write_atomic(path: Path, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        pause = os.environ.get(_PAUSE_ENV)
-        if pause:
-            import time
-
-            time.sleep(float(pause))
+        _test_pause(path)
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -61,6 +59,45 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _test_pause(path: Path) -> None:
+    pause = os.environ.get(_PAUSE_ENV)
+    if not pause:
+        return
+    name, _, seconds = pause.rpartition(":")
+    if name and name != path.name:
+        return
+    import time
+
+    time.sleep(float(seconds))
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); best effort elsewhere."""
+    if sys.platform == "win32":  # pragma: no cover
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on directories
+        pass
+    finally:
+        os.close(fd)
+
+
+def check_writable(path: Path, label: str) -> None:
+    """Refuse early an output whose directory cannot be created or written."""
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise CovtasksError(f"cannot write {label} here: {parent} is not a directory", str(path))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CovtasksError(f"cannot write {label} here: {parent} is not writable", str(path))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -9,10 +9,12 @@ data can never be combined by accident.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -181,8 +183,13 @@ def launch(
     try:
         status = proc.wait()
     except KeyboardInterrupt:
-        # The child got the same SIGINT from the terminal; give it time to stop its
-        # workers and exit, then make sure it is gone.
+        # From a terminal the child got the same SIGINT; when only covtasks got it,
+        # pass it on. pytest then stops its workers; wait for that, then make sure.
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

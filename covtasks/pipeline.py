@@ -23,6 +23,7 @@ from covtasks import measure, stable, trend
 from covtasks.combine import check_complete, combine_files
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
+from covtasks.files import check_writable
 from covtasks.gate import Verdict, evaluate
 from covtasks.gitinfo import git_info
 from covtasks.measure import Worker
@@ -63,6 +64,10 @@ def preflight(cfg: Config) -> None:
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
         raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
+    outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
+    for label, output in outputs.items():
+        if output is not None:
+            check_writable(output, label)
 
 
 def make_coverage(cfg: Config, data_file: Path) -> coverage.Coverage:
@@ -101,14 +106,27 @@ def source_warnings(cfg: Config, analysis: Analysis) -> list[str]:
 
 
 def summary_markdown(
-    table_rows: Sequence[Row], cfg: Config, verdict: Verdict, jobs: Sequence[Mapping[str, Any]]
+    table_rows: Sequence[Row],
+    cfg: Config,
+    verdict: Verdict,
+    jobs: Sequence[Mapping[str, Any]],
+    history: Sequence[trend.Baseline] = (),
 ) -> str:
-    """The Markdown for ``$GITHUB_STEP_SUMMARY``: domains, verdict, jobs combined."""
+    """The Markdown for ``$GITHUB_STEP_SUMMARY``: domains, verdict, the change against
+    the previous baseline, jobs combined."""
     parts = [
         "### Coverage",
         markdown(table_rows, cfg.precision, cfg.branch),
         "\n".join(verdict_lines(verdict)),
     ]
+    if len(history) > 1:
+        from covtasks.trendview import markdown_table
+        from covtasks.trendview import rows as trend_rows
+
+        parts.append(
+            "Against the previous baseline:\n\n"
+            + markdown_table(trend_rows(history, 2, cfg.precision))
+        )
     if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
         lines = ["| Job | Python | Platform | Tests passed |", "| --- | --- | --- | ---: |"]
         for job in jobs:
@@ -233,6 +251,7 @@ def publish_and_gate(
         cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
     )
     written = write_reports(cov, cfg)
+    history: list[dict[str, Any]] = []
     write_metrics(cfg.metrics, report, section)
     keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
     if cfg.trend is not None:
@@ -244,7 +263,7 @@ def publish_and_gate(
             domains={d.name: d.numbers.percent for d in analysis.domains},
             flaky=len(suite.get("flaky", [])),
         )
-        trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
+        history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
     table_rows = rows(analysis, verdict, cfg.fail_under)
     say(
         out,
@@ -258,7 +277,7 @@ def publish_and_gate(
         *written,
         *verdict_lines(verdict),
     )
-    step_summary(summary_markdown(table_rows, cfg, verdict, jobs))
+    step_summary(summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history)))
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
 
 

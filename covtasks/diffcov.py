@@ -1,0 +1,440 @@
+"""``covtasks diff --base REF``: coverage of the lines added or modified since a git ref.
+
+The semantics are diff-cover's defaults, so the two tools agree on the same data:
+
+- the changes are those between the merge-base of REF and HEAD and the working tree,
+  i.e. committed + staged + unstaged (diff-cover diffs ``REF...HEAD``, ``--cached``
+  and the worktree and merges them); untracked files are not part of the diff;
+- a changed line counts when it is a statement of a measured file (in coverage.py's
+  ``executed_lines`` or ``missing_lines``) and is covered when it was executed. Lines
+  only: a partially covered branch counts as covered (diff-cover without
+  ``--branch-coverage``);
+- no measured line changed means 100%.
+
+The pure core is :func:`parse_unified_diff` and :func:`patch_coverage`; the rest is
+rendering and the git / file shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from covtasks.config import Config, Domain, display_path, load_config
+from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.gitinfo import git_info
+from covtasks.globs import Matcher
+from covtasks.numbers import UNASSIGNED, DomainNumbers, Numbers, display_percent, total
+from covtasks.numbers import should_fail_under as fails
+from covtasks.publish import step_summary
+
+OVERALL = "overall"
+DEV_NULL = "/dev/null"
+_HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+# --- parsing git's unified diff -----------------------------------------------------------
+
+
+def unquote(name: str) -> str:
+    """A path as git prints it: C-quoted (``"t\\303\\251st.py"``) when unusual, else bare."""
+    if len(name) < 2 or name[0] != '"' or name[-1] != '"':
+        return name
+    raw = codecs.escape_decode(name[1:-1].encode("utf-8", "surrogateescape"))[0]
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _header_path(rest: str) -> str | None:
+    """The path of a ``+++`` line without its ``b/`` (None for /dev/null)."""
+    if not rest.startswith('"'):
+        rest = rest.split("\t", 1)[0]  # git adds a tab after names with spaces
+    path = unquote(rest)
+    return None if path == DEV_NULL else path[2:] if path.startswith("b/") else path
+
+
+def _git_line_path(rest: str) -> str | None:
+    """The new path of ``diff --git a/X b/Y``: sure when quoted or when X == Y (the
+    only case a path is taken from it: no rename, no ``+++`` line)."""
+    if rest.endswith('"'):
+        start = rest.rfind(' "b/')
+        return unquote(rest[start + 1 :])[2:] if start >= 0 else None
+    half = rest[2 : 2 + (len(rest) - 5) // 2]
+    if rest == f"a/{half} b/{half}":
+        return half
+    start = rest.rfind(" b/")
+    return rest[start + 3 :] if start >= 0 else None
+
+
+@dataclass
+class _File:
+    git_path: str | None = None
+    plus: str | None = None
+    saw_plus: bool = False
+    renamed_to: str | None = None
+    deleted: bool = False
+    lines: set[int] = field(default_factory=set)
+
+    def path(self) -> str | None:
+        if self.deleted:
+            return None
+        return self.plus if self.saw_plus else self.renamed_to or self.git_path
+
+
+def parse_unified_diff(text: str) -> dict[str, set[int]]:
+    """Added or modified line numbers (in the new file) per path of git's unified diff.
+
+    Renames and copies count under the new name; deleted files are left out; binary
+    files, mode changes and pure renames give a path with no lines; C-quoted names and
+    ``\\ No newline at end of file`` markers are handled. Hunk line counts are honoured,
+    so an added line that starts with ``+++`` or ``---`` is content, not a header.
+    """
+    result: dict[str, set[int]] = {}
+    current: _File | None = None
+    old_left = new_left = new_line = 0
+
+    def finish(f: _File | None) -> None:
+        path = f.path() if f is not None else None
+        if f is not None and path is not None:
+            result.setdefault(path, set()).update(f.lines)
+
+    for line in text.split("\n"):
+        if current is not None and (old_left > 0 or new_left > 0):
+            if line.startswith("+"):
+                current.lines.add(new_line)
+                new_line, new_left = new_line + 1, new_left - 1
+            elif line.startswith("-"):
+                old_left -= 1
+            elif not line.startswith("\\"):  # a context line (no-newline markers: skip)
+                new_line, old_left, new_left = new_line + 1, old_left - 1, new_left - 1
+        elif line.startswith("diff --git "):
+            finish(current)
+            current = _File(git_path=_git_line_path(line[len("diff --git ") :]))
+        elif current is None:
+            continue
+        elif line.startswith("+++ "):
+            current.saw_plus, current.plus = True, _header_path(line[4:])
+            current.deleted = current.deleted or current.plus is None
+        elif line.startswith(("rename to ", "copy to ")):
+            current.renamed_to = unquote(line.split(" to ", 1)[1])
+        elif line.startswith("deleted file mode"):
+            current.deleted = True
+        elif line.startswith("@@"):
+            m = _HUNK.match(line)
+            if m is None:
+                raise ValueError(f"malformed hunk header: {line!r}")
+            old_left = 1 if m[1] is None else int(m[1])
+            new_line, new_left = int(m[2]), 1 if m[3] is None else int(m[3])
+    finish(current)
+    return result
+
+
+# --- patch coverage ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilePatch:
+    """The changed statements of one measured file and those never executed."""
+
+    path: str
+    statements: tuple[int, ...]
+    uncovered: tuple[int, ...]
+
+    @property
+    def numbers(self) -> Numbers:
+        covered = len(self.statements) - len(self.uncovered)
+        return Numbers(files=1, statements=len(self.statements), covered_lines=covered)
+
+
+@dataclass(frozen=True)
+class PatchResult:
+    """Patch coverage overall, per domain (those with changed statements) and per file."""
+
+    overall: Numbers
+    domains: tuple[DomainNumbers, ...]
+    files: tuple[FilePatch, ...]
+
+    @property
+    def percent(self) -> float:
+        return self.overall.percent
+
+    @property
+    def nothing_measured(self) -> bool:
+        return self.overall.statements == 0
+
+
+def _absolute(root: Path, name: str) -> str:
+    return os.path.normcase(os.path.normpath(os.path.join(str(root), name)))
+
+
+def _summed(name: str, members: Sequence[FilePatch]) -> DomainNumbers:
+    return DomainNumbers(name, total(f.numbers for f in members), tuple(f.path for f in members))
+
+
+def patch_coverage(
+    changed: Mapping[str, set[int]],
+    report: Mapping[str, Any],
+    domains: Sequence[Domain],
+    root: Path,
+) -> PatchResult:
+    """Coverage of the ``changed`` lines (paths relative to ``root`` or absolute) in
+    coverage.py's JSON ``report``; changed files it does not measure are ignored."""
+    measured = {_absolute(root, name): name for name in report["files"]}
+    files: list[FilePatch] = []
+    for path in sorted(changed):
+        name = measured.get(_absolute(root, path))
+        if name is None:
+            continue
+        entry = report["files"][name]
+        executed = set(entry["executed_lines"])
+        statements = (executed | set(entry["missing_lines"])) & changed[path]
+        if statements:
+            missed = statements - executed
+            files.append(FilePatch(name, tuple(sorted(statements)), tuple(sorted(missed))))
+    rows: list[DomainNumbers] = []
+    assigned: set[str] = set()
+    for domain in domains:
+        matcher = Matcher(domain.paths, root)
+        members = [f for f in files if matcher.match(f.path)]
+        assigned.update(f.path for f in members)
+        rows += [_summed(domain.name, members)] if members else []
+    rest = [f for f in files if f.path not in assigned]
+    rows += [_summed(UNASSIGNED, rest)] if rest and domains else []
+    overall = total(f.numbers for f in files)
+    return PatchResult(overall, tuple(rows), tuple(files))
+
+
+def ranges(lines: Iterable[int]) -> str:
+    """``[12, 13, 14, 20]`` -> ``"12-14, 20"``."""
+    spans: list[list[int]] = []
+    for n in sorted(set(lines)):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+# --- rendering --------------------------------------------------------------------------
+
+NOTHING = "no measured lines changed: patch coverage is 100%"
+HEAD = ["Domain", "Lines", "Miss", "Cover"]
+
+
+def _rows(result: PatchResult, precision: int) -> list[list[str]]:
+    named = [*((d.name, d.numbers) for d in result.domains), (OVERALL, result.overall)]
+    pc = {name: display_percent(n.percent, precision) + "%" for name, n in named}
+    return [[k, str(n.statements), str(n.statements - n.covered_lines), pc[k]] for k, n in named]
+
+
+def text(result: PatchResult, precision: int) -> str:
+    """The terminal report: changed statements per domain and the uncovered ranges."""
+    if result.nothing_measured:
+        return NOTHING
+    body = _rows(result, precision)
+    widths = [max(len(r[i]) for r in [HEAD, *body]) for i in range(len(HEAD))]
+
+    def fmt(cells: list[str]) -> str:
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        return "  ".join([cells[0].ljust(widths[0]), *rest])
+
+    rule = "-" * len(fmt(HEAD))
+    lines = [fmt(HEAD), rule, *(fmt(c) for c in body[:-1]), rule, fmt(body[-1])]
+    missed = [f for f in result.files if f.uncovered]
+    if missed:
+        lines += ["", "uncovered changed lines:"]
+        lines += [f"  {f.path}: {ranges(f.uncovered)}" for f in missed]
+    return "\n".join(lines)
+
+
+def markdown(result: PatchResult, precision: int) -> str:
+    """The same report in GitHub-flavoured Markdown."""
+    if result.nothing_measured:
+        return "No measured lines changed: patch coverage is 100%."
+    lines = ["| " + " | ".join(HEAD) + " |", "| --- | ---: | ---: | ---: |"]
+    for cells in _rows(result, precision):
+        bold = [f"**{c}**" for c in cells] if cells[0] == OVERALL else cells
+        lines.append("| " + " | ".join(bold) + " |")
+    missed = [f for f in result.files if f.uncovered]
+    if missed:
+        lines += ["", "Uncovered changed lines:", ""]
+        lines += [f"- `{f.path}`: {ranges(f.uncovered)}" for f in missed]
+    return "\n".join(lines)
+
+
+# --- the command ------------------------------------------------------------------------
+
+# As diff-cover runs git: a/ and b/ prefixes whatever the user's configuration says.
+GIT = ("git", "-c", "diff.mnemonicprefix=no", "-c", "diff.noprefix=no", "-c", "diff.relative=no")
+DIFF = ("diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv")
+
+
+class GitError(CovtasksError):
+    """git refused; the message is its first line of stderr."""
+
+
+def git(root: Path, *args: str) -> str:
+    try:
+        proc = subprocess.run(
+            [*GIT, *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
+    except OSError as exc:
+        raise CovtasksError(f"cannot run git: {exc.strerror or exc}") from exc
+    if proc.returncode != 0:
+        first = next((ln.strip() for ln in proc.stderr.splitlines() if ln.strip()), "")
+        raise GitError(first or f"git {args[0]} failed (exit {proc.returncode})")
+    return proc.stdout
+
+
+def toplevel(root: Path) -> Path:
+    try:
+        return Path(git(root, "rev-parse", "--show-toplevel").strip())
+    except GitError:
+        raise CovtasksError("not a git checkout: `covtasks diff` needs git", str(root)) from None
+
+
+def merge_base(root: Path, ref: str) -> str:
+    """The merge-base of ``ref`` and HEAD (what diff-cover's ``REF...HEAD`` diffs from)."""
+    if not ref or ref.startswith("-"):
+        raise CovtasksError(f"not a git ref: {ref!r}", "--base")
+    toplevel(root)
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        raise CovtasksError(f"unknown git ref {ref!r} (fetched?)", "--base") from None
+    try:
+        return git(root, "merge-base", ref, "HEAD").strip()
+    except GitError as exc:
+        raise CovtasksError(
+            f"no merge-base of {ref!r} and HEAD: {exc.message or 'no common ancestor'}", "--base"
+        ) from None
+
+
+def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
+    """Changed lines of the working tree against ``base``, keyed by absolute path."""
+    top = toplevel(root)
+    try:
+        parsed = parse_unified_diff(git(root, *DIFF, base, "--"))
+    except ValueError as exc:
+        raise CovtasksError(f"cannot read git's diff: {exc}") from exc
+    return {str(top / path): lines for path, lines in parsed.items()}
+
+
+def untracked(root: Path) -> list[str]:
+    top = toplevel(root)
+    out = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z")
+    return [str(top / name) for name in out.split("\0") if name]
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """coverage.py's JSON report (the metrics file), checked for what is used here."""
+    where = display_path(path)
+    if not path.is_file():
+        raise CovtasksError("no metrics file: run `covtasks run` first", where)
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CovtasksError(f"cannot read the metrics: {exc}", where) from exc
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        raise CovtasksError("not a coverage.py JSON report (no 'files' object)", where)
+    for name, entry in files.items():
+        for key in ("executed_lines", "missing_lines"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
+                raise CovtasksError(f"files[{name!r}].{key} is not a list of line numbers", where)
+    return dict(data)
+
+
+def _percent(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+    return number
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Coverage of the lines added or modified since the merge-base of REF and HEAD "
+        "(committed, staged and unstaged changes; untracked files are not included), "
+        "from the metrics of the last `covtasks run`. Lines only, like diff-cover."
+    )
+    parser.add_argument("--base", required=True, metavar="REF", help="e.g. origin/main")
+    parser.add_argument(
+        "--fail-under",
+        type=_percent,
+        metavar="X",
+        help="exit 1 below this patch coverage (default: diff_fail_under in config)",
+    )
+    parser.add_argument(
+        "--metrics", type=Path, metavar="PATH", help="the metrics JSON (default: metrics in config)"
+    )
+
+
+def _notes(cfg: Config, report: Mapping[str, Any]) -> list[str]:
+    """Warnings that the figures may mislead: stale metrics, untracked measured files."""
+    notes: list[str] = []
+    measured_at = (report.get("covtasks") or {}).get("commit")
+    head = git_info(cfg.root).commit or ""  # honours COVTASKS_COMMIT, as `run` does
+    if measured_at and measured_at != head:
+        notes.append(
+            f"covtasks: warning: the metrics were measured at {measured_at[:7]}, HEAD is "
+            f"{head[:7]}: line numbers may not match; run `covtasks run` again"
+        )
+    measured = {_absolute(cfg.root, name) for name in report["files"]}
+    new = [display_path(Path(p)) for p in untracked(cfg.root) if _absolute(cfg.root, p) in measured]
+    if new:
+        notes.append(
+            "covtasks: note: untracked files are not part of the diff (as in diff-cover; "
+            f"`git add` them to count them): {', '.join(new)}"
+        )
+    return notes
+
+
+def report_patch(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
+    report = load_report((args.metrics or cfg.metrics).resolve())
+    base = merge_base(cfg.root, args.base)
+    result = patch_coverage(changed_lines(cfg.root, base), report, cfg.domains, cfg.root)
+    shown = display_percent(result.percent, cfg.precision) + "%"
+    n = result.overall
+    lines = [
+        f"patch coverage of the changes since {args.base} (merge-base {base[:7]}, "
+        "working tree included)",
+        text(result, cfg.precision),
+        *_notes(cfg, report),
+    ]
+    if not result.nothing_measured:
+        lines.append(
+            f"covtasks: {n.covered_lines} of {n.statements} changed lines covered: {shown}"
+        )
+    fail_under = args.fail_under if args.fail_under is not None else cfg.diff_fail_under
+    failed = fail_under is not None and fails(result.percent, fail_under, cfg.precision)
+    if fail_under is not None:
+        verdict = "is below" if failed else "meets"
+        lines.append(f"covtasks: patch coverage {shown} {verdict} diff_fail_under = {fail_under:g}")
+    print("\n".join(lines), file=out)
+    step_summary(
+        f"### Patch coverage since {args.base}\n\n{markdown(result, cfg.precision)}\n\n"
+        + "\n".join(line for line in lines[-2:] if line.startswith("covtasks:"))
+    )
+    return EXIT_BELOW_THRESHOLD if failed else EXIT_OK
+
+
+def execute(args: argparse.Namespace) -> int:
+    return report_patch(load_config(Path.cwd()), args, sys.stdout)

@@ -1,0 +1,273 @@
+"""``covtasks trend``: the trend file as a table, a Markdown table, an SVG chart, a badge.
+
+The core is pure: :func:`rows` turns normalised baselines into :class:`TrendRow` values
+(figures at the configured precision, each with its change against the previous
+baseline), and :func:`table` / :func:`markdown_table` / :func:`chart_data` render them.
+:func:`execute` is the thin I/O shell. Flat legacy entries and current entries mix
+freely: both are read through :func:`covtasks.trend.baselines`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from covtasks.chart import OVERALL, render_badge, render_trend_svg
+from covtasks.config import Config, display_path, load_config
+from covtasks.errors import EXIT_OK, CovtasksError
+from covtasks.files import write_atomic
+from covtasks.numbers import display_percent
+from covtasks.trend import Baseline, baselines, load_entries
+
+DEFAULT_LAST = 10
+SHORT_SHA = 7
+NO_COMMIT = "-"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure as shown, with its change against the previous baseline.
+
+    ``delta`` is ``"+1.25"``, ``"-0.40"`` or ``"="``; None when the previous baseline
+    has no such figure (or there is no previous baseline).
+    """
+
+    value: float
+    figure: str
+    delta: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.figure if self.delta is None else f"{self.figure} ({self.delta})"
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One baseline as a table row."""
+
+    date: str
+    commit: str
+    overall: Cell
+    domains: Mapping[str, Cell]
+    flaky: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The chart's x label: ``"2026-11-27 abc1234"`` (the date alone without a commit)."""
+        return self.date if self.commit == NO_COMMIT else f"{self.date} {self.commit}"
+
+
+def short_commit(commit: str | None) -> str:
+    return commit[:SHORT_SHA] if commit else NO_COMMIT
+
+
+def delta(current: str, previous: str) -> str:
+    """The change between two shown figures (exact: both are decimal strings)."""
+    diff = Decimal(current) - Decimal(previous)
+    if diff == 0:
+        return "="
+    places = max(-int(Decimal(current).as_tuple().exponent), 0)
+    return f"{diff:+.{places}f}"
+
+
+def cell(value: float, previous: float | None, precision: int) -> Cell:
+    figure = display_percent(value, precision)
+    if previous is None:
+        return Cell(value, figure)
+    return Cell(value, figure, delta(figure, display_percent(previous, precision)))
+
+
+def rows(history: Sequence[Baseline], last: int, precision: int) -> list[TrendRow]:
+    """The last ``last`` baselines as rows; each delta is against the baseline just
+    before it (also for the first row shown, when an older baseline exists)."""
+    if last < 1:
+        raise ValueError("last must be >= 1")
+    start = max(len(history) - last, 0)
+    result: list[TrendRow] = []
+    for i in range(start, len(history)):
+        b = history[i]
+        prev = history[i - 1] if i > 0 else None
+        result.append(
+            TrendRow(
+                date=b.date,
+                commit=short_commit(b.commit),
+                overall=cell(b.overall, prev.overall if prev else None, precision),
+                domains={
+                    name: cell(value, prev.domains.get(name) if prev else None, precision)
+                    for name, value in b.domains.items()
+                },
+                flaky=b.flaky,
+            )
+        )
+    return result
+
+
+def domain_names(trend_rows: Sequence[TrendRow]) -> list[str]:
+    """The union of the rows' domains, in order of first appearance."""
+    names: dict[str, None] = {}
+    for row in trend_rows:
+        names.update(dict.fromkeys(row.domains))
+    return list(names)
+
+
+def has_flaky(trend_rows: Sequence[TrendRow]) -> bool:
+    return any(row.flaky is not None for row in trend_rows)
+
+
+def _grid(trend_rows: Sequence[TrendRow]) -> tuple[list[str], list[list[str]]]:
+    """Header and body cells shared by the text and Markdown tables."""
+    names = domain_names(trend_rows)
+    flaky = has_flaky(trend_rows)
+    head = ["Date", "Commit", OVERALL, *names, *(["flaky"] if flaky else [])]
+    body = []
+    for row in trend_rows:
+        cells = [row.date, row.commit, row.overall.text]
+        cells += [row.domains[n].text if n in row.domains else "" for n in names]
+        if flaky:
+            cells.append("" if row.flaky is None else str(row.flaky))
+        body.append(cells)
+    return head, body
+
+
+def table(trend_rows: Sequence[TrendRow]) -> str:
+    """A plain-text table, one row per baseline, oldest first."""
+    head, body = _grid(trend_rows)
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+
+    def fmt(cells: Sequence[str]) -> str:
+        first = [c.ljust(w) for c, w in zip(cells[:2], widths[:2])]
+        rest = [c.rjust(w) for c, w in zip(cells[2:], widths[2:])]
+        return "  ".join(first + rest).rstrip()
+
+    header = fmt(head)
+    return "\n".join([header, "-" * len(header), *(fmt(c) for c in body)])
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_table(trend_rows: Sequence[TrendRow]) -> str:
+    """The same table in GitHub-flavoured Markdown (figures right-aligned)."""
+    head, body = _grid(trend_rows)
+    align = ["---", "---", *["---:"] * (len(head) - 2)]
+    lines = [
+        "| " + " | ".join(_md_escape(h) for h in head) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    lines += ["| " + " | ".join(_md_escape(c) for c in cells) + " |" for cells in body]
+    return "\n".join(lines)
+
+
+def chart_data(
+    trend_rows: Sequence[TrendRow],
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Labels and series (overall first, then each domain) for ``render_trend_svg``."""
+    labels = [row.label for row in trend_rows]
+    series: dict[str, list[float | None]] = {OVERALL: [row.overall.value for row in trend_rows]}
+    for name in domain_names(trend_rows):
+        series[name] = [
+            row.domains[name].value if name in row.domains else None for row in trend_rows
+        ]
+    return labels, series
+
+
+def thresholds(cfg: Config, names: Sequence[str]) -> dict[str, float]:
+    """fail_under lines for the charted series (overall only when it is set)."""
+    result: dict[str, float] = {}
+    if cfg.fail_under > 0:
+        result[OVERALL] = cfg.fail_under
+    for domain in cfg.domains:
+        if domain.fail_under is not None and domain.name in names:
+            result[domain.name] = domain.fail_under
+    return result
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Show the last baselines of the trend file with the change against the previous "
+        "one; optionally write an SVG chart and a badge."
+    )
+    parser.add_argument(
+        "--last",
+        type=_positive,
+        default=DEFAULT_LAST,
+        metavar="N",
+        help=f"how many baselines to show and chart (default: {DEFAULT_LAST})",
+    )
+    parser.add_argument("--svg", type=Path, metavar="FILE", help="write a trend chart (SVG)")
+    parser.add_argument(
+        "--badge", type=Path, metavar="FILE", help="write a badge of the latest overall (SVG)"
+    )
+    parser.add_argument(
+        "--markdown", action="store_true", help="print a GitHub Markdown table instead"
+    )
+
+
+def load_history(cfg: Config) -> tuple[Path, list[Baseline]]:
+    """The configured trend file and its baselines; an error when there is nothing to
+    show (trend turned off, no file yet, no baseline in it)."""
+    if cfg.trend is None:
+        raise CovtasksError(
+            "the trend is turned off (trend = false); set trend to a path to record one",
+            f"{display_path(cfg.file)}: tool.covtasks.trend",
+        )
+    if not cfg.trend.exists():
+        raise CovtasksError(
+            "no trend file yet: run `covtasks run` to record the first baseline",
+            display_path(cfg.trend),
+        )
+    history = baselines(load_entries(cfg.trend))
+    if not history:
+        raise CovtasksError(
+            "no baselines yet: run `covtasks run` to record the first one",
+            display_path(cfg.trend),
+        )
+    return cfg.trend, history
+
+
+def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path, history = load_history(cfg)
+    trend_rows = rows(history, args.last, cfg.precision)
+    written: list[str] = []
+    if args.svg is not None:
+        labels, series = chart_data(trend_rows)
+        svg = render_trend_svg(labels, series, thresholds=thresholds(cfg, list(series)))
+        write_atomic(args.svg, svg)
+        written.append(f"svg: {display_path(args.svg)}")
+    if args.badge is not None:
+        badge = render_badge(history[-1].overall, fail_under=cfg.fail_under, precision=0)
+        write_atomic(args.badge, badge)
+        written.append(f"badge: {display_path(args.badge)}")
+    if args.markdown:
+        print(markdown_table(trend_rows), file=out)
+    else:
+        shown = f"last {len(trend_rows)} of {len(history)}"
+        print(f"trend: {display_path(path)} ({shown} baselines)", file=out)
+        print(table(trend_rows), file=out)
+    # With --markdown, stdout is the table alone (it is meant to be redirected).
+    for line in written:
+        print(line, file=err if args.markdown else out)
+    return EXIT_OK
+
+
+def execute(args: argparse.Namespace) -> int:
+    return show(load_config(Path.cwd()), args, sys.stdout, sys.stderr)
