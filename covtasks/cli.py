@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit 2 through our handler."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise CovtasksError(f"{message} (see `covtasks {self.prog.split()[-1]} --help`)")
+        raise CovtasksError(f"{message} (see `{self.prog} --help`)")
 
 
 def _common() -> _Parser:
@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-fast",
         action="store_true",
         help="run `pytest -x --lf` unmeasured first and stop at its first failure",
+    )
+    run.add_argument(
+        "--doctor",
+        action="store_true",
+        help="run `covtasks doctor` first and stop (exit 2) if it finds an error",
     )
     run.add_argument(
         "--job",
@@ -111,6 +116,7 @@ COMMAND_MODULES: tuple[tuple[str, str, str], ...] = (
     ),
     ("trend", "covtasks.trendview", "show the trend: table, SVG chart, badge"),
     ("diff", "covtasks.diffcov", "coverage of the lines changed since a git ref"),
+    ("doctor", "covtasks.doctor", "inspect the project's coverage setup and print fixes"),
 )
 
 
@@ -119,6 +125,11 @@ def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
     if args.command == "run":
         cfg = load_config(Path.cwd())
+        if args.doctor:
+            from covtasks.doctor import run_doctor
+
+            if run_doctor(cfg, sys.stdout) != 0:
+                raise CovtasksError("doctor found errors: fix them, or run without --doctor")
         if args.job:
             from covtasks import matrix
 
@@ -151,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             args, extra = parser.parse_known_args(argv)
         if extra and args.command != "run":
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            raise CovtasksError(
+                f"unrecognized arguments: {' '.join(extra)} "
+                f"(see `covtasks {args.command} --help`)"
+            )
         return _dispatch(args, extra)
     except CovtasksError as exc:
         if debug:

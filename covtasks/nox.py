@@ -141,6 +141,7 @@ def install(
     extra_install: Sequence[str] = (),
     pytest_args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    doctor: bool = False,
     sessions: Iterable[str] = SESSIONS,
 ) -> dict[str, Any]:
     """Register the covtasks sessions in the calling noxfile; returns them by name.
@@ -154,6 +155,8 @@ def install(
     - ``extra_install``: more pip arguments (plugins the suite needs).
     - ``pytest_args``: always passed to pytest by the ``coverage`` session.
     - ``env``: environment variables for the covtasks commands.
+    - ``doctor``: the ``coverage`` session runs ``covtasks doctor`` first (as
+      ``nox -s coverage -- --doctor`` does).
     """
     chosen = tuple(sessions)
     unknown = [s for s in chosen if s not in SESSIONS]
@@ -175,7 +178,8 @@ def install(
         prepare(session)
         posargs = list(session.posargs)
         extra = ["--", *pytest_args] if pytest_args else []
-        run_covtasks(session, "run", *posargs, *extra, env=env)
+        checks = ["--doctor"] if doctor and "--doctor" not in posargs else []
+        run_covtasks(session, "run", *checks, *posargs, *extra, env=env)
 
     def coverage_combine(session: nox.Session) -> None:
         """Combine CI matrix job outputs (coverage-jobs/), publish and gate."""

@@ -1,0 +1,544 @@
+"""``covtasks doctor``: inspect the project's coverage setup and print the exact fixes.
+
+:func:`gather` (the thin I/O shell) reads the project and this environment into a
+:class:`ProjectFacts`; :func:`diagnose` (the pure core) turns the facts into findings,
+each with a severity, a one-line problem and its fix. Exit 1 if any finding is an
+error, else 0; a bad configuration is exit 2 before anything is inspected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import importlib.util
+import os
+import posixpath
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import coverage
+from coverage.exceptions import CoverageException
+
+from covtasks import globs, trend
+from covtasks.config import DEFAULT_METRICS, Config, Domain, Workers, display_path, load_config
+from covtasks.config import source_files as list_source_files
+from covtasks.covconfig import load_toml
+from covtasks.errors import EXIT_OK, CovtasksError
+
+Severity = Literal["error", "warning", "info"]
+EXIT_PROBLEMS = 1
+MIN_COVERAGE = (7, 10)
+_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+# pytest-cov options whose value may be the next argument.
+_COV_VALUED = ("--cov-report", "--cov-fail-under", "--cov-config", "--cov-context")
+# The files pytest takes its configuration from, in its order of precedence.
+_PYTEST_FILES = (
+    *("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini"),
+    *("pyproject.toml", "tox.ini", "setup.cfg"),
+)
+_SKIP_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules", "site-packages", "htmlcov"})
+_TREND_HINT = "; fix it by hand"
+_TEST_PATTERNS = ("*/tests/*", "test_*.py", "*_test.py")
+
+# code: (severity, problem, fix), formatted with the finding's fields.
+MESSAGES: dict[str, tuple[Severity, str, str]] = {
+    "addopts": (
+        "error",
+        "{label} contain {opts} (pytest-cov would measure a second time, with thresholds "
+        "of its own)",
+        "remove {opts} from {where} (covtasks measures; thresholds go in [tool.covtasks])",
+    ),
+    "outside-source": (
+        "error",
+        "domain {domain}: its paths also match {files} outside source, never measured ({example})",
+        "add {top!r} to {source_where}, or narrow tool.covtasks.domains.{domain}.paths",
+    ),
+    "omit": (
+        "error",
+        "domain {domain}: coverage's own settings leave out {share} ({how}), so {result}",
+        "{fix}, or take those files out of tool.covtasks.domains.{domain}.paths",
+    ),
+    "overlap": (
+        "info",
+        "{files} in both domains {a} and {b}, counted in each ({example})",
+        "nothing if intended; else narrow tool.covtasks.domains.{a}.paths or "
+        "tool.covtasks.domains.{b}.paths",
+    ),
+    "tests-in-source": (
+        "warning",
+        "{files} inside source, measured as if they were code ({example})",
+        "add {patterns} to {omit}, or move the tests out of source",
+    ),
+    "relative-files": (
+        "warning",
+        "expected_jobs is set (CI matrix jobs) but coverage's relative_files is not true: "
+        "each job records the absolute paths of its own checkout",
+        "set relative_files = true under {where}",
+    ),
+    "core": (
+        "warning",
+        'core = "sysmon" ({where}) {why}, this is Python {python}: coverage falls back to '
+        "its default core, with a warning",
+        "{fix}",
+    ),
+    "xdist": (
+        "error",
+        "workers = {workers!r} needs pytest-xdist, which is not installed here",
+        "pip install pytest-xdist (or set workers = 0 under [tool.covtasks])",
+    ),
+    "coverage": (
+        "error",
+        "coverage {version} has no subprocess patch (7.10+): xdist workers would not be measured",
+        'pip install -U "coverage>=7.10"',
+    ),
+    "trend": ("error", "the trend file {trend}: {error}", "{fix}"),
+    "trend-ignored": (
+        "warning",
+        "the trend file {trend} is ignored by git, but its history is meant to be committed",
+        "git add -f {trend} (or stop ignoring it in .gitignore)",
+    ),
+    "metrics-ignored": (
+        "info",
+        "the metrics file {metrics} is ignored by git",
+        "nothing if CI keeps it as an artifact; to commit it: git add -f {metrics}",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    problem: str
+    fix: str
+
+    def line(self) -> str:
+        return f"{self.severity:<8}{self.code}: {self.problem} -> fix: {self.fix}"
+
+
+def finding(code: str, severity: Severity | None = None, **fields: object) -> Finding:
+    default, problem, fix = MESSAGES[code]
+    return Finding(severity or default, code, problem.format(**fields), fix.format(**fields))
+
+
+@dataclass(frozen=True)
+class PytestArgs:
+    """Arguments pytest always gets, and where they are set."""
+
+    where: str
+    args: tuple[str, ...]
+    label: str = "pytest addopts"
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What diagnose looks at. File names are relative to ``root``, with ``/``."""
+
+    root: Path
+    source: tuple[str, ...] = ()
+    source_where: str = "tool.covtasks.source in pyproject.toml"
+    source_files: tuple[str, ...] = ()
+    other_files: tuple[str, ...] = ()  # the project's .py files outside source
+    domains: tuple[Domain, ...] = ()
+    coverage_file: str | None = None  # coverage.py's config file, if it has one
+    run_omit: tuple[str, ...] = ()
+    report_omit: tuple[str, ...] = ()
+    report_include: tuple[str, ...] = ()
+    relative_files: bool = False
+    expected_jobs: int | tuple[str, ...] | None = None
+    pytest_args: tuple[PytestArgs, ...] = ()
+    core: str = "auto"
+    core_where: str = "tool.covtasks.core"
+    branch: bool = True
+    python: tuple[int, int] = (3, 12)
+    workers: Workers = "auto"
+    xdist: bool = True
+    coverage_version: tuple[int, ...] = MIN_COVERAGE
+    trend: str | None = None
+    trend_error: str | None = None
+    metrics: str = DEFAULT_METRICS
+    trend_ignored: bool = False
+    metrics_ignored: bool = False
+
+
+# ---------------------------------------------------------------- the pure core
+
+
+def coverage_key(coverage_file: str | None, table: str, key: str = "") -> str:
+    """Where a coverage.py setting goes: ``[tool.coverage.run] omit in pyproject.toml``."""
+    file = coverage_file or "pyproject.toml"
+    base = posixpath.basename(file)
+    if base == "pyproject.toml":
+        table = f"tool.coverage.{table}"
+    elif base in ("setup.cfg", "tox.ini"):
+        table = f"coverage:{table}"
+    return f"[{table}]{' ' + key if key else ''} in {file}"
+
+
+def diagnose(project: ProjectFacts) -> list[Finding]:
+    """Every finding about ``project``: errors first, then warnings, then infos."""
+    found = [*_addopts(project), *_domains(project), *_setup(project), *_outputs(project)]
+    return sorted(found, key=lambda f: _ORDER[f.severity])
+
+
+def cov_options(args: Sequence[str]) -> list[str]:
+    """The pytest-cov options among pytest arguments, each with a separate value."""
+    found: list[str] = []
+    i = 0
+    while i < len(args):
+        arg, nxt = args[i], (args[i + 1] if i + 1 < len(args) else "-")
+        if arg == "--cov" or arg.startswith(("--cov=", "--cov-")):
+            if (arg in _COV_VALUED or arg == "--cov") and not nxt.startswith("-"):
+                arg, i = f"{arg} {nxt}", i + 1
+            found.append(arg)
+        i += 1
+    return found
+
+
+def _addopts(p: ProjectFacts) -> Iterable[Finding]:
+    for given in p.pytest_args:
+        opts = ", ".join(cov_options(given.args))
+        if opts:
+            yield finding("addopts", label=given.label, opts=opts, where=given.where)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _example(files: Sequence[str]) -> str:
+    return files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+
+
+def _select(root: Path, patterns: Sequence[str], files: Iterable[str]) -> list[str]:
+    """The files (relative to ``root``) that coverage.py would match with ``patterns``."""
+    if not patterns:
+        return []
+    matcher = globs.Matcher(patterns, root)
+    return [f for f in files if matcher.match(os.path.normpath(os.path.join(root, f)))]
+
+
+def _exclusions(p: ProjectFacts, files: Sequence[str]) -> list[tuple[str, str, list[str]]]:
+    """(what excludes, its fix, the files) for coverage.py's own omit/include settings."""
+    found = []
+    for table, patterns in (("run", p.run_omit), ("report", p.report_omit)):
+        where = coverage_key(p.coverage_file, table, "omit")
+        for pattern in patterns:
+            hit = _select(p.root, [pattern], files)
+            if hit:
+                found.append((f"{pattern!r} in {where}", f"remove {pattern!r} from {where}", hit))
+    if p.report_include:
+        kept = set(_select(p.root, p.report_include, files))
+        missed = [f for f in files if f not in kept]
+        where = coverage_key(p.coverage_file, "report", "include")
+        if missed:
+            found.append((f"not matched by {where}", f"add its paths to {where}", missed))
+    return found
+
+
+def _domains(p: ProjectFacts) -> Iterable[Finding]:
+    members = {d.name: _select(p.root, d.paths, p.source_files) for d in p.domains}
+    for d in p.domains:
+        outside = _select(p.root, d.paths, p.other_files)
+        if outside:
+            yield finding(
+                "outside-source",
+                domain=d.name,
+                files=_count(len(outside), "file"),
+                example=_example(outside),
+                top=outside[0].split("/")[0],
+                source_where=p.source_where,
+            )
+        files = members[d.name]
+        excluded = _exclusions(p, files)
+        gone = {f for _, _, hit in excluded for f in hit}
+        if gone:
+            every = len(gone) == len(files)
+            yield finding(
+                "omit",
+                "error" if every else "warning",
+                domain=d.name,
+                share=f"all its {len(files)} files"
+                if every
+                else f"{len(gone)} of its {len(files)} files",
+                how="; ".join(how for how, _, _ in excluded),
+                result="it can't be measured" if every else "it shrinks silently",
+                fix="; ".join(fix for _, fix, _ in excluded),
+            )
+    for i, a in enumerate(p.domains):
+        for b in p.domains[i + 1 :]:
+            shared = [f for f in members[a.name] if f in members[b.name]]
+            if shared:
+                yield finding(
+                    "overlap",
+                    files=_count(len(shared), "file"),
+                    a=a.name,
+                    b=b.name,
+                    example=_example(shared),
+                )
+    yield from _tests_in_source(p)
+
+
+def _tests_in_source(p: ProjectFacts) -> Iterable[Finding]:
+    excluded = {f for _, _, hit in _exclusions(p, p.source_files) for f in hit}
+    patterns: set[str] = set()
+    tests: list[str] = []
+    for rel in (f for f in p.source_files if f not in excluded):
+        inner = rel
+        for entry in p.source:
+            if entry != "." and rel.startswith(entry.rstrip("/") + "/"):
+                inner = rel[len(entry.rstrip("/")) + 1 :]
+                break
+        name = posixpath.basename(rel)
+        kinds = [
+            *(["*/tests/*"] if "tests" in inner.split("/")[:-1] else []),
+            *(["test_*.py"] if name.startswith("test_") else []),
+            *(["*_test.py"] if name.endswith("_test.py") else []),
+        ]
+        if kinds:
+            tests.append(rel)
+            patterns.update(kinds)
+    if tests:
+        yield finding(
+            "tests-in-source",
+            files=_count(len(tests), "test file"),
+            example=_example(tests),
+            patterns=", ".join(f'"{k}"' for k in _TEST_PATTERNS if k in patterns),
+            omit=coverage_key(p.coverage_file, "run", "omit"),
+        )
+
+
+def _setup(p: ProjectFacts) -> Iterable[Finding]:
+    if p.expected_jobs is not None and not p.relative_files:
+        yield finding("relative-files", where=coverage_key(p.coverage_file, "run"))
+    why = None
+    if p.core == "sysmon" and p.python < (3, 12):
+        why = "needs Python 3.12+"
+    elif p.core == "sysmon" and p.branch and p.python < (3, 14):
+        why = "can't measure branches before Python 3.14"
+    if why:
+        fix = (
+            "unset COVERAGE_CORE (covtasks picks the core)"
+            if p.core_where == "COVERAGE_CORE"
+            else 'set core = "auto" under [tool.covtasks] (it uses sysmon where sysmon works)'
+        )
+        python = ".".join(map(str, p.python))
+        yield finding("core", where=p.core_where, why=why, python=python, fix=fix)
+    if p.workers != 0 and not p.xdist:
+        yield finding("xdist", workers=p.workers)
+    if tuple(p.coverage_version) < MIN_COVERAGE:
+        yield finding("coverage", version=".".join(map(str, p.coverage_version)))
+
+
+def _outputs(p: ProjectFacts) -> Iterable[Finding]:
+    if p.trend is not None and p.trend_error is not None:
+        fix = (
+            "upgrade covtasks (pip install -U covtasks)"
+            if "newer covtasks" in p.trend_error
+            else f"repair it by hand, or move it aside (mv {p.trend} {p.trend}.bak) to start "
+            "a new trend"
+        )
+        yield finding("trend", trend=p.trend, error=p.trend_error, fix=fix)
+    if p.trend is not None and p.trend_ignored:
+        yield finding("trend-ignored", trend=p.trend)
+    if p.metrics_ignored:
+        yield finding("metrics-ignored", metrics=p.metrics)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "doctor: no problems found"
+    counts = {s: sum(f.severity == s for f in findings) for s in _ORDER}
+    parts = [_count(counts["error"], "error"), _count(counts["warning"], "warning")]
+    if counts["info"]:
+        parts.append(f"{counts['info']} info")
+    return "doctor: " + ", ".join(parts)
+
+
+# ---------------------------------------------------------------- the I/O shell
+
+
+def _rel(root: Path, path: str | Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def other_files(root: Path, source: Sequence[str]) -> list[str]:
+    """The project's .py files outside the source entries (hidden dirs and venvs skipped)."""
+    skip = {os.path.normpath(root / s) for s in source}
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and d not in _SKIP_DIRS
+            and os.path.join(dirpath, d) not in skip
+            and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+        )
+        paths = (os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
+        found.extend(_rel(root, path) for path in paths if path not in skip)
+    return sorted(found)
+
+
+def _split(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if not isinstance(value, str):
+        return ()
+    try:
+        return tuple(shlex.split(value))
+    except ValueError:  # an unbalanced quote: pytest will say so itself
+        return tuple(value.split())
+
+
+def _pytest_table(path: Path, pyproject: Mapping[str, Any]) -> tuple[str, object] | None:
+    """(table, its addopts) when pytest reads its configuration from ``path``."""
+    try:
+        if path.name == "pyproject.toml":
+            tool = pyproject.get("tool")
+            ours = tool.get("pytest") if isinstance(tool, dict) else None
+            if not isinstance(ours, dict) or not ours:
+                return None
+            ini = ours.get("ini_options")
+            if isinstance(ini, dict):
+                return "[tool.pytest.ini_options]", ini.get("addopts")
+            return "[tool.pytest]", ours.get("addopts")
+        if path.suffix == ".toml":  # pytest.toml: pytest's own file, even when empty
+            table = load_toml(path).get("pytest")
+            return "[pytest]", table.get("addopts") if isinstance(table, dict) else None
+        parser = configparser.RawConfigParser()
+        parser.read(path, encoding="utf-8")
+    except (CovtasksError, configparser.Error, UnicodeDecodeError):
+        return None
+    wanted = "tool:pytest" if path.name == "setup.cfg" else "pytest"
+    if parser.has_section(wanted) or path.name.endswith("pytest.ini"):
+        return f"[{wanted}]", parser.get(wanted, "addopts", fallback=None)
+    return None
+
+
+def pytest_config_args(root: Path, pyproject: Mapping[str, Any]) -> PytestArgs | None:
+    """addopts of the file pytest takes its configuration from (the first it finds)."""
+    for name in _PYTEST_FILES:
+        found = _pytest_table(root / name, pyproject) if (root / name).is_file() else None
+        if found is not None:
+            return PytestArgs(f"{found[0]} addopts in {name}", _split(found[1]))
+    return None
+
+
+def _coverage_options(cfg: Config) -> dict[str, Any]:
+    if cfg.coverage_file is None:
+        return {}
+    keys = ("run:source", "run:omit", "report:omit", "report:include", "run:relative_files")
+    try:
+        cov = coverage.Coverage(config_file=str(cfg.coverage_file), data_file=None)
+        return {k: cov.get_option(k) for k in keys}
+    except CoverageException as exc:
+        where = display_path(cfg.coverage_file)
+        raise CovtasksError(f"coverage.py can't read its settings: {exc}", where) from exc
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def git_ignored(root: Path, paths: Sequence[Path]) -> list[bool]:
+    """Whether git ignores each path (``git check-ignore``); all False outside git."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside is None or inside.stdout.strip() != "true":
+        return [False] * len(paths)
+    results = [_git(root, "check-ignore", "-q", str(path)) for path in paths]
+    return [r is not None and r.returncode == 0 for r in results]
+
+
+def trend_error(path: Path) -> str | None:
+    """Why the trend file can't be read (None: it can, or does not exist yet)."""
+    try:
+        trend.load_entries(path)
+    except CovtasksError as exc:
+        text = str(exc)
+        text = text[len(f"{path}: ") :] if text.startswith(f"{path}: ") else text
+        return text.split(_TREND_HINT)[0]
+    return None
+
+
+def gather(root: Path, cfg: Config) -> ProjectFacts:
+    """Read what diagnose needs from the project at ``root`` and this environment."""
+    root = root.resolve()
+    pyproject = load_toml(cfg.file)
+    tool = pyproject.get("tool")
+    ours = tool.get("covtasks") if isinstance(tool, dict) else None
+    options = _coverage_options(cfg)
+    cov_file = None if cfg.coverage_file is None else _rel(root, cfg.coverage_file)
+    if isinstance(ours, dict) and "source" in ours:
+        source_where = f"tool.covtasks.source in {_rel(root, cfg.file)}"
+    elif options.get("run:source"):
+        source_where = coverage_key(cov_file, "run", "source")
+    else:
+        source_where = f"source under [tool.covtasks] in {_rel(root, cfg.file)}"
+    args = [pytest_config_args(root, pyproject)]
+    if os.environ.get("PYTEST_ADDOPTS"):
+        env_args = _split(os.environ["PYTEST_ADDOPTS"])
+        args.append(PytestArgs("the PYTEST_ADDOPTS environment variable", env_args))
+    tests_key = f"tool.covtasks.tests in {_rel(root, cfg.file)}"
+    args.append(PytestArgs(tests_key, cfg.tests, "tool.covtasks.tests"))
+    env_core = os.environ.get("COVERAGE_CORE", "").strip()
+    outputs = [cfg.metrics] if cfg.trend is None else [cfg.metrics, cfg.trend]
+    ignored = [*git_ignored(root, outputs), False]
+    return ProjectFacts(
+        root=root,
+        source=tuple(posixpath.normpath(s.replace(os.sep, "/")) for s in cfg.source),
+        source_where=source_where,
+        source_files=tuple(_rel(root, f) for f in list_source_files(root, cfg.source)),
+        other_files=tuple(other_files(root, cfg.source)),
+        domains=cfg.domains,
+        coverage_file=cov_file,
+        run_omit=tuple(options.get("run:omit") or ()),
+        report_omit=tuple(options.get("report:omit") or ()),
+        report_include=tuple(options.get("report:include") or ()),
+        relative_files=bool(options.get("run:relative_files")),
+        expected_jobs=cfg.expected_jobs,
+        pytest_args=tuple(a for a in args if a is not None),
+        core=env_core or cfg.core,
+        core_where="COVERAGE_CORE" if env_core else "tool.covtasks.core",
+        branch=cfg.branch,
+        python=(sys.version_info[0], sys.version_info[1]),
+        workers=cfg.workers,
+        xdist=importlib.util.find_spec("xdist") is not None,
+        coverage_version=coverage.version_info[:3],
+        trend=None if cfg.trend is None else _rel(root, cfg.trend),
+        trend_error=None if cfg.trend is None else trend_error(cfg.trend),
+        metrics=_rel(root, cfg.metrics),
+        trend_ignored=cfg.trend is not None and ignored[1],
+        metrics_ignored=ignored[0],
+    )
+
+
+def run_doctor(cfg: Config, out: TextIO) -> int:
+    """Inspect the project of ``cfg`` and print the findings; 1 if any is an error."""
+    findings = diagnose(gather(cfg.root, cfg))
+    for found in findings:
+        print(found.line(), file=out)
+    print(summary(findings), file=out)
+    out.flush()
+    return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Inspect the coverage setup of the project in the current directory and print "
+        "each problem with its fix. Exits 1 if any finding is an error."
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    return run_doctor(load_config(Path.cwd()), sys.stdout)

@@ -1,0 +1,103 @@
+"""invoke tasks that run covtasks: add them to a project's ``tasks.py`` with one line.
+
+```python
+# tasks.py
+from invoke import Collection
+
+import covtasks.tasks
+
+ns = Collection()
+ns.add_collection(covtasks.tasks.ns, name="cov")
+```
+
+Then ``inv cov.coverage --pytest-args "-k auth"``, ``inv cov.gate --release``,
+``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
+invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
+arguments to covtasks. invoke is optional: ``pip install "covtasks[invoke]"``.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+
+try:
+    from invoke.collection import Collection
+    from invoke.context import Context
+    from invoke.exceptions import Exit
+    from invoke.tasks import task
+except ImportError as exc:
+    raise ImportError(
+        'covtasks.tasks needs invoke, which is not installed: pip install "covtasks[invoke]"'
+    ) from exc
+
+_EXTRA = "more arguments for covtasks, one string (shell-quoted)"
+
+
+def command(name: str, *args: str) -> str:
+    """The shell command line of ``python -m covtasks NAME ARGS``."""
+    argv = [sys.executable, "-m", "covtasks", name, *args]
+    return subprocess.list2cmdline(argv) if sys.platform == "win32" else shlex.join(argv)
+
+
+def run_covtasks(c: Context, name: str, *args: str) -> None:
+    """Run covtasks; a non-zero exit status ends invoke with that same status."""
+    result = c.run(command(name, *args), pty=False, warn=True)
+    if result is not None and result.exited != 0:
+        raise Exit(code=result.exited)
+
+
+def _option(flag: str, value: str) -> list[str]:
+    return [flag, value] if value else []
+
+
+@task(
+    help={
+        "pytest-args": 'arguments for pytest, one string, e.g. "-k auth"',
+        "fail-fast": "run `pytest -x --lf` unmeasured first and stop at its first failure",
+        "extra": _EXTRA,
+    }
+)
+def coverage(c: Context, pytest_args: str = "", fail_fast: bool = False, extra: str = "") -> None:
+    """Run the suite under coverage: stable stage, metrics, trend, thresholds."""
+    args = ["--fail-fast"] if fail_fast else []
+    args += shlex.split(extra)
+    if pytest_args:
+        args += ["--", *shlex.split(pytest_args)]
+    run_covtasks(c, "run", *args)
+
+
+@task(help={"expect": "the jobs expected: a number, or ids like a,b,c", "extra": _EXTRA})
+def combine(c: Context, expect: str = "", extra: str = "") -> None:
+    """Combine CI matrix job outputs, publish and gate."""
+    run_covtasks(c, "combine", *_option("--expect", expect), *shlex.split(extra))
+
+
+@task(
+    help={
+        "release": "also demand fresh metrics for HEAD and no drop against the trend",
+        "metrics": "the metrics JSON to gate (default: the configured one)",
+        "extra": _EXTRA,
+    }
+)
+def gate(c: Context, release: bool = False, metrics: str = "", extra: str = "") -> None:
+    """Check the thresholds against a metrics JSON."""
+    args = ["--release"] if release else []
+    run_covtasks(c, "gate", *args, *_option("--metrics", metrics), *shlex.split(extra))
+
+
+@task(help={"svg": "write an SVG chart here", "badge": "write a badge here", "extra": _EXTRA})
+def trend(c: Context, svg: str = "", badge: str = "", extra: str = "") -> None:
+    """Show the coverage trend."""
+    args = [*_option("--svg", svg), *_option("--badge", badge)]
+    run_covtasks(c, "trend", *args, *shlex.split(extra))
+
+
+@task(help={"extra": _EXTRA})
+def doctor(c: Context, extra: str = "") -> None:
+    """Inspect the project's coverage setup and print the fixes."""
+    run_covtasks(c, "doctor", *shlex.split(extra))
+
+
+ns = Collection("cov", coverage, combine, gate, trend, doctor)
