@@ -34,8 +34,18 @@ class Project:
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         """``python -m covtasks ARGS`` in the project, output captured."""
+        return self.module("covtasks", *args, env=env, timeout=timeout)
+
+    def module(
+        self,
+        name: str,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 600,
+    ) -> subprocess.CompletedProcess[str]:
+        """``python -m NAME ARGS`` (covtasks, nox, invoke...) in the project."""
         return subprocess.run(
-            [sys.executable, "-m", "covtasks", *args],
+            [sys.executable, "-m", name, *args],
             cwd=self.root,
             env=cli_env(env),
             capture_output=True,

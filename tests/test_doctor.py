@@ -468,8 +468,12 @@ def test_cli_bad_configuration_exits_2(project: ProjectFactory) -> None:
 @pytest.mark.slow
 def test_run_doctor_stops_before_the_tests(project: ProjectFactory) -> None:
     p = project()
-    toml = p.path("pyproject.toml").read_text().replace(
-        "[tool.pytest.ini_options]\n", '[tool.pytest.ini_options]\naddopts = "--cov=pkg"\n'
+    toml = (
+        p.path("pyproject.toml")
+        .read_text()
+        .replace(
+            "[tool.pytest.ini_options]\n", '[tool.pytest.ini_options]\naddopts = "--cov=pkg"\n'
+        )
     )
     p.write({"pyproject.toml": toml})
     result = p.run("run", "--doctor")

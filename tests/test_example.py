@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Project, cli_env
+from tests.conftest import REPO, Project
 
 pytestmark = pytest.mark.slow
 
@@ -27,18 +26,8 @@ def backend(tmp_path: Path) -> Project:
     return Project(tmp_path / "backend")
 
 
-def nox(
-    p: Project, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nox", *args],
-        cwd=p.root,
-        env=cli_env(env),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+def nox(p: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    return p.module("nox", *args, timeout=900)
 
 
 def test_noxfile_is_three_lines() -> None:

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from covtasks.nox import covtasks_requirement, project_requirements
-from tests.conftest import BASIC_FILES, Project, cli_env
+from tests.conftest import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 NOXFILE = "import covtasks.nox\n\ncovtasks.nox.install({options})\n"
 
 
 def nox(p: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nox", *args],
-        cwd=p.root,
-        env=cli_env(None),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return p.module("nox", *args)
 
 
 def with_noxfile(project: ProjectFactory, options: str = 'venv_backend="none"') -> Project:
