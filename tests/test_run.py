@@ -258,3 +258,17 @@ def test_quarantined_test_that_passes_is_listed_for_release(project: ProjectFact
     )
     result = project(extra={"pyproject.toml": toml}).run("run")
     assert "release it from stable.quarantine: tests/test_gov.py::test_blocked" in result.stdout
+
+
+def test_src_layout_works_with_no_covtasks_config(project: ProjectFactory) -> None:
+    p = project(
+        files={
+            "src/mylib/__init__.py": "def double(x):\n    return 2 * x\n",
+            "tests/test_lib.py": "from mylib import double\n\ndef test_double():\n"
+            "    assert double(2) == 4\n",
+            "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        }
+    )
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(metrics(p)["files"]) == {"src/mylib/__init__.py"}
