@@ -163,8 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args, extra = parser.parse_known_args(argv)
         if extra and args.command != "run":
             raise CovtasksError(
-                f"unrecognized arguments: {' '.join(extra)} "
-                f"(see `covtasks {args.command} --help`)"
+                f"unrecognized arguments: {' '.join(extra)} (see `covtasks {args.command} --help`)"
             )
         return _dispatch(args, extra)
     except CovtasksError as exc:

@@ -111,13 +111,13 @@ def combine(
     """``covtasks combine``: verify, remap, combine, then publish and gate."""
     preflight(cfg)
     found = jobs.find_jobs(paths or [cfg.job_dir])
+    where = ", ".join(display_path(p) for p in paths or [cfg.job_dir])
     if not found:
-        where = ", ".join(display_path(p) for p in paths or [cfg.job_dir])
         raise CovtasksError(f"no job output (*/{jobs.MANIFEST}) found in {where}")
     wanted = expect if expect is not None else cfg.expected_jobs
     issues = jobs.problems(found, wanted)
     if issues:
-        raise CovtasksError("cannot combine: " + "; ".join(issues))
+        raise CovtasksError("cannot combine: " + "; ".join(issues), where)
     staging = measure.make_staging(cfg.root)
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,13 @@ from typing import Any
 import covtasks
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
-from covtasks.pytest_plugin import RESULTS_ENV, RESULTS_FILE, STAGING_ENV, WORKERS_DIR
+from covtasks.pytest_plugin import (
+    INTERRUPTED_SUFFIX,
+    RESULTS_ENV,
+    RESULTS_FILE,
+    STAGING_ENV,
+    WORKERS_DIR,
+)
 
 STAGING_PARENT = ".covtasks"
 DATA_NAME = ".coverage"
@@ -76,7 +83,32 @@ def make_staging(root: Path) -> Path:
         raise CovtasksError(
             f"cannot create the staging directory: {exc.strerror}", str(parent)
         ) from exc
-    return Path(tempfile.mkdtemp(prefix="run-", dir=parent))
+    remove_abandoned(parent)
+    return Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def remove_abandoned(parent: Path) -> list[Path]:
+    """Remove staging directories of runs whose process is gone (SIGKILL, a crash):
+    their data must never be combined, and nobody else will clean them."""
+    removed = []
+    if sys.platform == "win32":  # pragma: no cover - os.kill(pid, 0) kills there
+        return removed
+    for path in parent.glob("run-*-*"):
+        pid = path.name.split("-")[1]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def remove_staging(staging: Path) -> None:
@@ -183,11 +215,10 @@ def launch(
     try:
         status = proc.wait()
     except KeyboardInterrupt:
-        # From a terminal the child got the same SIGINT; when only covtasks got it,
-        # pass it on. pytest then stops its workers; wait for that, then make sure.
-        try:
-            proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        # From a terminal the child got the same SIGINT, and pytest says it is stopping:
+        # a second SIGINT would break its teardown of the xdist workers. When only
+        # covtasks got it, pass it on. pytest then stops its workers; wait, make sure.
+        if not _stopping(proc, staging / (results + INTERRUPTED_SUFFIX)):
             with contextlib.suppress(OSError):
                 proc.send_signal(signal.SIGINT)
         try:
@@ -197,6 +228,20 @@ def launch(
             proc.wait()
         raise
     return collect(staging, status, results, proc.pid)
+
+
+def _stopping(proc: subprocess.Popen[bytes], marker: Path, grace: float = 2.0) -> bool:
+    """Whether the child exits, or its pytest reports an interrupt, within ``grace``."""
+    deadline = time.monotonic() + grace
+    while not marker.exists():
+        try:
+            proc.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            if time.monotonic() > deadline:
+                return False
+        else:
+            return True
+    return True
 
 
 def collect(

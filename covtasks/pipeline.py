@@ -20,7 +20,7 @@ from typing import Any, TextIO
 import coverage
 
 from covtasks import measure, stable, trend
-from covtasks.combine import check_complete, combine_files
+from covtasks.combine import check_complete, combine_files, inspect_data_file
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.files import check_writable
@@ -296,6 +296,7 @@ def execute(args: argparse.Namespace) -> int:
     kept = cfg.root / COMBINED_DATA
     if not kept.is_file():
         raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
+    inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
     suite, jobs = previous_run(cfg.metrics)
     staging = measure.make_staging(cfg.root)
     try:

@@ -118,9 +118,12 @@ def write_reports(cov: coverage.Coverage, cfg: Config) -> list[str]:
 
 
 def keep_data(data_file: Path, dest: Path) -> None:
-    """Keep the combined data where ``covtasks report`` and ``coverage report`` find it."""
+    """Keep the combined data where ``covtasks report`` and ``coverage report`` find it.
+
+    The temporary copy is named per process: two runs at once in one project must not
+    write into the same file (and not ``.coverage.*``, coverage's parallel-data names)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
+    tmp = dest.with_name(f"{dest.name}-{os.getpid()}.tmp")
     shutil.copyfile(data_file, tmp)
     os.replace(tmp, dest)
 

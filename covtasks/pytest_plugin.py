@@ -21,6 +21,8 @@ import pytest
 STAGING_ENV = "COVTASKS_STAGING"
 RESULTS_ENV = "COVTASKS_RESULTS"
 RESULTS_FILE = "results.json"
+# Beside the results: pytest is stopping on an interrupt (Ctrl-C reached it).
+INTERRUPTED_SUFFIX = ".interrupted"
 WORKERS_DIR = "workers"
 
 
@@ -73,6 +75,13 @@ class _Recorder:
 
     def pytest_runtest_logfinish(self) -> None:
         self.tests_run += 1
+
+    def pytest_keyboard_interrupt(self) -> None:
+        """Say that pytest is stopping, before it tears its xdist workers down, so that
+        covtasks does not interrupt that teardown with a second SIGINT."""
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            name = os.environ.get(RESULTS_ENV, RESULTS_FILE) + INTERRUPTED_SUFFIX
+            (self.staging / name).touch()
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

@@ -167,4 +167,8 @@ def append(path: Path, entry: dict[str, Any], lock: Path) -> list[dict[str, Any]
     with locked(lock):
         entries = merge(load_entries(path), entry)
         write_json_atomic(path, {"format": FORMAT, "baselines": entries})
+        # Writers hold the lock, so a temp file left beside the trend now is from a
+        # writer that was killed mid-write (the trend itself is intact): remove it.
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
     return entries

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -337,3 +340,21 @@ def test_combine_files_turns_a_coverage_error_into_one_line(
     with pytest.raises(CovtasksError) as excinfo:
         combine_files(cov, [a])
     assert str(excinfo.value) == "combining coverage data failed: Couldn't combine: disk full"
+
+
+def test_abandoned_staging_dirs_are_removed(tmp_path: Path) -> None:
+    """A run killed with SIGKILL leaves run-PID-XXXX behind; the next run removes it."""
+    from covtasks.measure import make_staging
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    abandoned = tmp_path / ".covtasks" / f"run-{dead.stdout.strip()}-abc"
+    abandoned.mkdir(parents=True)
+    live = tmp_path / ".covtasks" / f"run-{os.getpid()}-xyz"
+    live.mkdir()
+    make_staging(tmp_path)
+    assert (abandoned.exists(), live.exists()) == (False, True)

@@ -397,3 +397,15 @@ def test_append_uses_the_lock_path_given(tmp_path: Path) -> None:
     append(reports / "trend.json", entry("a"), lock)
     assert lock.is_file()
     assert sorted(p.name for p in reports.iterdir()) == ["trend.json"]
+
+
+def test_append_removes_temp_files_of_killed_writers(tmp_path: Path) -> None:
+    trend_file = tmp_path / "trend.json"
+    stale = tmp_path / ".trend.json.abc123.tmp"
+    stale.write_text("{half")
+    append(
+        trend_file,
+        make_entry(date="d", timestamp="t", commit="c", overall=1.0, domains={}, flaky=0),
+        tmp_path / "lock",
+    )
+    assert not stale.exists()
