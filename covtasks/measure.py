@@ -27,7 +27,7 @@ from typing import Any
 import covtasks
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
-from covtasks.pytest_plugin import (
+from covtasks.staging import (
     INTERRUPTED_SUFFIX,
     RESULTS_ENV,
     RESULTS_FILE,

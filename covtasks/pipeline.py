@@ -252,7 +252,7 @@ def publish_and_gate(
     )
     written = write_reports(cov, cfg)
     history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section)
+    write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
     keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
     if cfg.trend is not None:
         entry = trend.make_entry(

@@ -25,7 +25,7 @@ from coverage.exceptions import CoverageException
 import covtasks
 from covtasks.config import Config, display_path
 from covtasks.errors import CovtasksError
-from covtasks.files import write_json_atomic
+from covtasks.files import write_atomic, write_json_atomic
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
 from covtasks.numbers import Analysis, DomainNumbers
@@ -97,7 +97,25 @@ def json_report(cov: coverage.Coverage, outfile: Path) -> dict[str, Any]:
     return data
 
 
-def write_metrics(path: Path, report: Mapping[str, Any], section: Mapping[str, Any]) -> None:
+def write_metrics(
+    path: Path,
+    report: Mapping[str, Any],
+    section: Mapping[str, Any],
+    *,
+    report_file: Path | None = None,
+) -> None:
+    """coverage.py's JSON report plus the ``covtasks`` object, written atomically.
+
+    With ``report_file`` (the report as coverage.py wrote it) its text is kept as it is
+    and the section is spliced in before the final brace: re-encoding a large report
+    with the json module costs seconds and hundreds of MiB, for the same document.
+    """
+    covtasks_json = json.dumps({"covtasks": dict(section)}, indent=2)
+    if report_file is not None:
+        text = report_file.read_text(encoding="utf-8").rstrip()
+        if text.startswith("{") and text.endswith("}") and text[1:-1].strip():
+            write_atomic(path, text[:-1].rstrip() + ",\n" + covtasks_json[1:].lstrip() + "\n")
+            return
     write_json_atomic(path, {**report, "covtasks": dict(section)})
 
 

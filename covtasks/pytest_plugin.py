@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 
-STAGING_ENV = "COVTASKS_STAGING"
-RESULTS_ENV = "COVTASKS_RESULTS"
-RESULTS_FILE = "results.json"
-# Beside the results: pytest is stopping on an interrupt (Ctrl-C reached it).
-INTERRUPTED_SUFFIX = ".interrupted"
-WORKERS_DIR = "workers"
+from covtasks.staging import (
+    INTERRUPTED_SUFFIX,
+    RESULTS_ENV,
+    RESULTS_FILE,
+    STAGING_ENV,
+    WORKERS_DIR,
+)
 
 
 def _first_line(text: str) -> str:
