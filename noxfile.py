@@ -35,3 +35,14 @@ def types(session: nox.Session) -> None:
     """mypy --strict over covtasks and its tests."""
     session.install("-e", ".[test]", "mypy", "tomli")
     session.run("mypy")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmarks (benchmarks/run_all.py): covtasks against the hand-rolled flows.
+
+    Not run by default (about 30 minutes; `nox -s bench -- --quick` for a few). Arguments
+    go to run_all.py, e.g. `-- --only e2e,combine --rounds 3`.
+    """
+    session.install("-e", ".[test]", "pytest-cov")
+    session.run("python", "benchmarks/run_all.py", *session.posargs)

@@ -1,0 +1,475 @@
+"""Shared helpers of the benchmark scripts: generated projects, timing, tables, ratios.
+
+Every benchmark compares two ways of doing the same work *in the same script run*
+(alternating them, round after round) and reports the ratio of their medians, so the
+figures do not depend on how fast this machine was on another day. Timings use
+``time.perf_counter`` around a child process, CPU time comes from ``os.wait4`` and peak
+memory from GNU time (see ``run``).
+
+Work files live below ``benchmarks/.work/`` (ignored by git, ruff and pytest), or below
+``$COVTASKS_BENCH_WORK`` when that is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+WORK = Path(os.environ.get("COVTASKS_BENCH_WORK", str(BENCH / ".work"))).resolve()
+EXAMPLE = ROOT / "examples" / "backend"
+PYTHON = sys.executable
+GNU_TIME = "/usr/bin/time"
+
+# Variables of an outer test or coverage run that would leak into the measured one.
+_DROP_ENV_PREFIXES = ("COVERAGE_", "COV_CORE_", "PYTEST_", "COVTASKS_", "GITHUB_")
+
+
+# ------------------------------------------------------------------ processes, timing
+
+
+class BenchError(SystemExit):
+    """A benchmark that could not run (not a missed target): message, exit status 2."""
+
+    def __init__(self, message: str) -> None:
+        print(f"benchmark error: {message}", file=sys.stderr, flush=True)
+        super().__init__(2)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One child process: wall time (perf_counter), exit status, peak RSS, and the CPU
+    time (user + system) of it and every descendant it waited for."""
+
+    seconds: float
+    returncode: int
+    maxrss_kib: int
+    cpu: float = 0.0
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a benchmarked process.
+
+    No variables of an outer pytest/coverage run; bytecode caching on (Python's default,
+    what users have) but written below the work directory (``PYTHONPYCACHEPREFIX``) so
+    that no ``__pycache__`` appears in the repository. The first (untimed) warm-up round
+    of every benchmark fills that cache, for both flows alike.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_DROP_ENV_PREFIXES)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    env.update(extra or {})
+    return env
+
+
+def run(
+    cmd: Sequence[str],
+    cwd: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    check: bool = True,
+    peak_rss: bool = False,
+) -> Timed:
+    """Run ``cmd`` to completion, output to ``log`` (appended); time it and its peak RSS.
+
+    Linux carries the forking process's RSS over into the child's ``ru_maxrss`` (the
+    high-water mark survives fork and exec), so a child of this script never reports
+    less than this script's own size. With ``peak_rss`` the command runs under GNU time
+    (``/usr/bin/time``, a ~2 MiB process) when it is installed, whose ``%M`` is then the
+    command's own peak.
+    """
+    environ = dict(env) if env is not None else child_env()
+    rss_file = WORK / "logs" / "rss.txt"
+    if peak_rss and os.path.exists(GNU_TIME):
+        rss_file.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd]
+    else:
+        peak_rss = False
+    log = log or (WORK / "logs" / "misc.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"\n$ (cd {cwd} && {' '.join(cmd)})\n")
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=environ, stdout=out, stderr=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    returncode = os.waitstatus_to_exitcode(status)
+    proc.returncode = returncode  # already reaped by wait4
+    maxrss = int(usage.ru_maxrss)
+    if peak_rss:
+        maxrss = int(rss_file.read_text(encoding="utf-8").split()[-1])
+    if check and returncode != 0:
+        raise BenchError(
+            f"benchmark command failed with exit status {returncode}: {' '.join(cmd)}\n"
+            f"  in {cwd}; see the end of {log}"
+        )
+    return Timed(seconds, returncode, maxrss, usage.ru_utime + usage.ru_stime)
+
+
+def median(values: Iterable[float]) -> float:
+    return float(statistics.median(list(values)))
+
+
+def fmt_seconds(values: Sequence[float]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)
+
+
+# ------------------------------------------------------------------ output
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned."""
+    cells = [[str(h) for h in headers]] + [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        parts = [
+            row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i]) for i in range(len(row))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "-" * len(line(cells[0]))
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A measured ratio against its target; ``op`` is ``<=`` or ``>=``."""
+
+    label: str
+    value: float
+    target: float
+    op: str = "<="
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.target if self.op == "<=" else self.value >= self.target
+
+    def line(self) -> str:
+        verdict = "OK" if self.ok else "MISSED"
+        return f"RATIO {self.label}: {self.value:.2f} (target {self.op} {self.target:g}) {verdict}"
+
+
+def finish(ratios: Sequence[Ratio], name: str, extra: Mapping[str, Any] | None = None) -> int:
+    """Print the ratio lines, save them for run_all/README, return the exit status."""
+    print()
+    for r in ratios:
+        print(r.line())
+    save_result(
+        name,
+        {
+            "ratios": [
+                {"label": r.label, "value": r.value, "target": r.target, "op": r.op, "ok": r.ok}
+                for r in ratios
+            ],
+            **(extra or {}),
+        },
+    )
+    return 0 if all(r.ok for r in ratios) else 1
+
+
+def save_result(name: str, data: Mapping[str, Any]) -> None:
+    path = WORK / "results" / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"machine": machine(), **data}
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - not on Linux/macOS
+        load = -1.0
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_1min": round(load, 2),
+    }
+
+
+def banner(title: str) -> None:
+    m = machine()
+    print(f"== {title}")
+    print(
+        f"   {m['date']}; {m['cores']} cores; Python {m['python']}; load average {m['load_1min']}"
+    )
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--quick", action="store_true", help="fewer rounds, smaller sizes")
+    p.add_argument("--rounds", type=int, default=None, help="timed rounds (after a warm-up)")
+    return p
+
+
+def require_module(name: str, hint: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        raise BenchError(f"benchmark needs {name!r}: {hint}")
+
+
+# ------------------------------------------------------------------ files and projects
+
+
+def fresh_dir(*parts: str) -> Path:
+    """An empty directory below the work directory."""
+    path = WORK.joinpath(*parts)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    ignore = WORK / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return path
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def remove_outputs(root: Path, names: Iterable[str]) -> None:
+    """Delete report outputs between rounds, so every round writes them from scratch."""
+    for name in names:
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def copy_example(dest: Path) -> Path:
+    """A copy of examples/backend without any previous run's outputs or venvs."""
+    skip = shutil.ignore_patterns(
+        ".nox", ".covtasks", ".pytest_cache", "__pycache__", "coverage_reports", "htmlcov"
+    )
+    shutil.copytree(EXAMPLE, dest, ignore=skip)
+    return dest
+
+
+# Outputs that both flows of the end-to-end benchmarks write (same reports).
+REPORTS = {
+    "json": "reports/coverage.json",
+    "xml": "reports/coverage.xml",
+    "html": "reports/html",
+}
+
+
+def with_covtasks_reports(pyproject: str, *, extra: str = "", html_xml: bool = True) -> str:
+    """``pyproject`` with covtasks' metrics (and html/xml) keys pointing at ``REPORTS``."""
+    keys = f'metrics = "{REPORTS["json"]}"\ntrend = "reports/trend.json"\n'
+    if html_xml:
+        keys += f'html = "{REPORTS["html"]}"\nxml = "{REPORTS["xml"]}"\n'
+    keys += extra
+    marker = "[tool.covtasks]\n"
+    assert marker in pyproject, "no [tool.covtasks] table"
+    return pyproject.replace(marker, marker + keys, 1)
+
+
+def hand_rolled_cmd(source: Sequence[str], workers: str, *, branch: bool = True) -> list[str]:
+    """What users write by hand today: pytest-cov with xdist and the same reports."""
+    cmd = [PYTHON, "-m", "pytest", "-q", "-n", workers]
+    cmd += [f"--cov={s}" for s in source]
+    if branch:
+        cmd.append("--cov-branch")
+    cmd += [
+        f"--cov-report=json:{REPORTS['json']}",
+        f"--cov-report=xml:{REPORTS['xml']}",
+        f"--cov-report=html:{REPORTS['html']}",
+    ]
+    return cmd
+
+
+def covtasks_cmd(python: str = PYTHON) -> list[str]:
+    return [python, "-m", "covtasks", "run", "-q"]
+
+
+# A generated module: a few functions with branches and loops, a class, and a
+# CPU-bound helper the tests call ``work`` times (0: quick tests).
+MODULE_TEMPLATE = '''\
+"""Generated module {n} of domain {d}."""
+
+from __future__ import annotations
+
+LIMIT_{n} = {n}
+
+
+def classify(x: int) -> str:
+    if x < 0:
+        return "negative"
+    if x == 0:
+        return "zero"
+    if x % 2:
+        return "odd"
+    return "even"
+
+
+def accumulate(values: list[int]) -> int:
+    total = 0
+    for v in values:
+        if v > LIMIT_{n} % 7:
+            total += v
+        else:
+            total -= 1
+    return total
+
+
+def churn(rounds: int) -> int:
+    acc = 0
+    for i in range(rounds):
+        if i % 3 == 0:
+            acc += i * i % 7
+        else:
+            acc ^= i
+    return acc
+
+
+def parse(text: str) -> dict[str, str]:
+    result = {{}}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        key, _, value = part.partition("=")
+        result[key.strip()] = value.strip()
+    return result
+
+
+def never_called(x: int) -> int:
+    if x > 10:
+        return x - 10
+    return x + 10
+
+
+class Counter:
+    def __init__(self, start: int = 0) -> None:
+        self.value = start
+
+    def bump(self, by: int = 1) -> int:
+        self.value += by
+        return self.value
+
+    def reset(self) -> None:
+        self.value = 0
+'''
+
+_TEST_HEADER = '''\
+"""Tests of generated module {n}."""
+
+from app.{pkg}.mod{n:03d} import Counter, accumulate, churn, classify, parse
+'''
+
+_TESTS = [
+    "def test_classify_negative_{i}() -> None:\n    assert classify(-{i} - 1) == 'negative'\n",
+    "def test_classify_zero_{i}() -> None:\n    assert classify(0) == 'zero'\n",
+    "def test_classify_parity_{i}() -> None:\n"
+    "    assert classify(2 * {i} + 1) == 'odd'\n    assert classify(2 * {i} + 2) == 'even'\n",
+    "def test_accumulate_{i}() -> None:\n    assert accumulate([]) == 0\n"
+    "    assert isinstance(accumulate([{i}, 1, 2, 30]), int)\n",
+    "def test_parse_{i}() -> None:\n"
+    "    assert parse('a={i}; b = 2;;') == {{'a': '{i}', 'b': '2'}}\n",
+    "def test_counter_{i}() -> None:\n    c = Counter({i})\n    assert c.bump() == {i} + 1\n",
+    "def test_churn_{i}() -> None:\n    assert churn({work}) >= 0\n",
+]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A generated project: ``modules`` modules in ``domains`` packages under app/."""
+
+    modules: int = 200
+    tests_per_module: int = 10
+    domains: int = 10
+    workers: int = 2
+    work: int = 20  # loop rounds of churn() per churn test: the CPU-bound knob
+    cpu_bound: bool = False  # every test (not only the churn ones) calls churn(work)
+    html_xml: bool = True  # covtasks writes html and XML reports too
+    branch: bool = True
+    covtasks_extra: str = ""
+
+    @property
+    def tests(self) -> int:
+        return self.modules * self.tests_per_module
+
+
+def generate_suite(root: Path, suite: Suite) -> Path:
+    """Write the project: app/dNN/modNNN.py, tests/test_modNNN.py, pyproject.toml."""
+    files: dict[str, str] = {"app/__init__.py": ""}
+    per_domain = max(1, -(-suite.modules // suite.domains))
+    for n in range(suite.modules):
+        d = n // per_domain
+        pkg = f"d{d:02d}"
+        files[f"app/{pkg}/__init__.py"] = ""
+        files[f"app/{pkg}/mod{n:03d}.py"] = MODULE_TEMPLATE.format(n=n, d=d)
+        body = [_TEST_HEADER.format(n=n, pkg=pkg)]
+        for i in range(suite.tests_per_module):
+            test = _TESTS[i % len(_TESTS)].format(i=i, work=suite.work)
+            if suite.cpu_bound:
+                test += f"    assert churn({suite.work}) >= 0\n"
+            body.append("\n" + test)
+        files[f"tests/test_mod{n:03d}.py"] = "\n".join(body)
+    domains = "".join(
+        f'\n[tool.covtasks.domains.domain{d:02d}]\npaths = ["app/d{d:02d}/**"]\nfail_under = 50\n'
+        for d in range(-(-suite.modules // per_domain))
+    )
+    pyproject = textwrap.dedent(
+        f"""\
+        [tool.pytest.ini_options]
+        pythonpath = ["."]
+        testpaths = ["tests"]
+
+        [tool.coverage.run]
+        branch = {str(suite.branch).lower()}
+
+        [tool.covtasks]
+        source = ["app"]
+        tests = ["tests"]
+        workers = {suite.workers}
+        fail_under = 50
+        """
+    )
+    files["pyproject.toml"] = (
+        with_covtasks_reports(pyproject, extra=suite.covtasks_extra, html_xml=suite.html_xml)
+        + domains
+    )
+    write_files(root, files)
+    return root
+
+
+def set_key(root: Path, key: str, value: str) -> None:
+    """Replace the line ``KEY = ...`` of a generated project's pyproject.toml."""
+    path = root / "pyproject.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [i for i, line in enumerate(lines) if line.startswith(f"{key} = ")]
+    assert found, f"no {key} = ... in {path}"
+    lines[found[0]] = f"{key} = {value}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def set_workers(root: Path, workers: int) -> None:
+    set_key(root, "workers", str(workers))
