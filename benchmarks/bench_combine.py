@@ -144,6 +144,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     Each phase's seconds, and the process's peak RSS (MiB) after it, go to
     ``out/phases.json``.
     """
+    import inspect
     import resource
 
     phases: dict[str, float] = {}
@@ -190,7 +191,11 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     section = covtasks_section(
         cfg, analysis, verdict, suite={}, jobs=jobs, git=GitInfo(None), timestamp=now()
     )
-    write_metrics(cfg.metrics, report, section)
+    if "report_file" in inspect.signature(write_metrics).parameters:
+        # covtasks >= the metrics splice: coverage's report text plus the section.
+        write_metrics(cfg.metrics, report, section, report_file=out / "coverage.json")
+    else:
+        write_metrics(cfg.metrics, report, section)
     done("write_metrics")
     phases["total_in_process"] = time.perf_counter() - t0
     del phases["start"]

@@ -282,14 +282,26 @@ REPORTS = {
 
 
 def with_covtasks_reports(pyproject: str, *, extra: str = "", html_xml: bool = True) -> str:
-    """``pyproject`` with covtasks' metrics (and html/xml) keys pointing at ``REPORTS``."""
+    """``pyproject`` with covtasks' metrics (and html/xml) keys pointing at ``REPORTS``
+    (replacing those keys where the project sets them)."""
     keys = f'metrics = "{REPORTS["json"]}"\ntrend = "reports/trend.json"\n'
     if html_xml:
         keys += f'html = "{REPORTS["html"]}"\nxml = "{REPORTS["xml"]}"\n'
     keys += extra
-    marker = "[tool.covtasks]\n"
-    assert marker in pyproject, "no [tool.covtasks] table"
-    return pyproject.replace(marker, marker + keys, 1)
+    marker = "[tool.covtasks]"
+    assert marker + "\n" in pyproject, "no [tool.covtasks] table"
+    replaced = ("metrics = ", "trend = ", "html = ", "xml = ")
+    lines: list[str] = []
+    table = ""
+    for line in pyproject.splitlines(keepends=True):
+        if line.startswith("["):
+            table = line.strip()
+        if table == marker and line.startswith(replaced):
+            continue
+        lines.append(line)
+        if line.strip() == marker:
+            lines.append(keys)
+    return "".join(lines)
 
 
 def hand_rolled_cmd(source: Sequence[str], workers: str, *, branch: bool = True) -> list[str]:
