@@ -149,17 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "covtasks core=ctrace": covtasks_flow("ctrace"),
         "covtasks core=sysmon": covtasks_flow("sysmon"),
     }
-    for flow in flows.values():  # warm-up
-        flow()
-    times: dict[str, list[float]] = {name: [] for name in flows}
-    for i in range(rounds):
-        order = list(flows) if i % 2 == 0 else list(reversed(flows))
-        for name in order:
-            times[name].append(flows[name]())
-        print(
-            f"   round {i + 1}/{rounds}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in flows),
-            flush=True,
-        )
+    times = common.alternate(flows, rounds)
     med = {name: common.median(t) for name, t in times.items()}
     base_s = med["unmeasured pytest -n 2"]
     print()

@@ -72,17 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pytest -n 1": plain_flow(1),
         "pytest -n 2": plain_flow(2),
     }
-    for flow in flows.values():  # warm-up
-        flow()
-    times: dict[str, list[float]] = {name: [] for name in flows}
-    for i in range(rounds):
-        order = list(flows) if i % 2 == 0 else list(reversed(flows))
-        for name in order:
-            times[name].append(flows[name]())
-        print(
-            f"   round {i + 1}/{rounds}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in flows),
-            flush=True,
-        )
+    times = common.alternate(flows, rounds)
     med = {name: common.median(t) for name, t in times.items()}
     speedup = med["covtasks -n 1"] / med["covtasks -n 2"]
     plain_speedup = med["pytest -n 1"] / med["pytest -n 2"]

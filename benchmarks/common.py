@@ -22,7 +22,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -485,3 +485,20 @@ def set_key(root: Path, key: str, value: str) -> None:
 
 def set_workers(root: Path, workers: int) -> None:
     set_key(root, "workers", str(workers))
+
+
+def alternate(flows: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+    """One untimed warm-up of each flow, then ``rounds`` rounds, the order flipping
+    every round; returns each flow's times."""
+    for flow in flows.values():  # warm-up
+        flow()
+    times: dict[str, list[float]] = {name: [] for name in flows}
+    for i in range(rounds):
+        order = list(flows) if i % 2 == 0 else list(reversed(flows))
+        for name in order:
+            times[name].append(flows[name]())
+        print(
+            f"   round {i + 1}/{rounds}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n in flows),
+            flush=True,
+        )
+    return times
