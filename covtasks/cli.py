@@ -33,7 +33,9 @@ def _common() -> _Parser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, only that command's module is imported
+    to configure its options (the others are listed by name and summary)."""
     common = _common()
     parser = _Parser(
         prog="covtasks",
@@ -96,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: expected_jobs in config)",
     )
     for name, module, summary in COMMAND_MODULES:
-        command = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)
-        importlib.import_module(module).configure(command)
+        subparser = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)
+        if command is None or command == name:
+            importlib.import_module(module).configure(subparser)
     return parser
 
 
@@ -106,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: tuple[tuple[str, str, str], ...] = (
     (
         "report",
-        "covtasks.pipeline",
+        "covtasks.report",
         "re-publish metrics, reports and trend from the last combined data",
     ),
     (
@@ -150,11 +153,22 @@ def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
     raise CovtasksError(f"unknown command {args.command!r}")  # pragma: no cover
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word: the first argument that is not an option (the top-level
+    options take no value)."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        parser = build_parser()
+        parser = build_parser(_command_in(argv))
         if "--" in argv:
             cut = argv.index("--")
             args, extra = parser.parse_known_args(argv[:cut])

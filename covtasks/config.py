@@ -92,6 +92,10 @@ class Config:
         """The files and directories covtasks writes (they never make a tree dirty)."""
         return [self.metrics, self.trend, self.html, self.xml, self.root / ".covtasks"]
 
+    def reports(self) -> list[tuple[str, Path]]:
+        """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file)."""
+        return [(label, path) for label, path in (("html", self.html), ("xml", self.xml)) if path]
+
     def source_dirs(self) -> list[Path]:
         """The absolute paths handed to coverage.py as ``[run] source``."""
         return [self.root / s for s in self.source]

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from covtasks.errors import CovtasksError
 
@@ -35,17 +35,19 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically; on any failure the old file is intact."""
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` atomically when the block ends without an
+    error; on any failure (or interrupt) the old file is intact and no temp file stays."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "wb") as f:
             os.chmod(tmp, _mode_for(path))
-            f.write(text)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         _test_pause(path)
@@ -59,6 +61,12 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, newlines as given) atomically."""
+    with atomic_writer(path) as f:
+        f.write(text.encode("utf-8"))
 
 
 def _test_pause(path: Path) -> None:

@@ -20,8 +20,9 @@ from covtasks.combine import check_complete, combine_files
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.gitinfo import git_info
-from covtasks.pipeline import make_coverage, measure_stably, preflight, publish_and_gate, say
+from covtasks.pipeline import measure_stably, preflight, say
 from covtasks.publish import now, versions
+from covtasks.report import make_coverage, publish_and_gate
 from covtasks.stable import SuiteResult, describe
 
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,17 +145,24 @@ def resolve_core(
     return "sysmon"
 
 
+def importable_env(base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` where a child Python can import this covtasks even when it is not
+    installed (run from a checkout): its parent directory leads ``PYTHONPATH``."""
+    env = dict(base)
+    home = Path(covtasks.__file__).resolve().parent.parent
+    if home.name not in ("site-packages", "dist-packages"):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(home), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
 def child_env(staging: Path | None, core: str | None = None) -> dict[str, str]:
     """The environment of the measured run: no outer coverage, covtasks importable,
     the chosen coverage core (unless ``COVERAGE_CORE`` is already set)."""
-    env = {k: v for k, v in os.environ.items() if k not in _OUTER_ENV}
+    env = importable_env({k: v for k, v in os.environ.items() if k not in _OUTER_ENV})
     if core is not None:
         env.setdefault("COVERAGE_CORE", core)
     if staging is not None:
         env[STAGING_ENV] = str(staging)
-    home = Path(covtasks.__file__).resolve().parent.parent
-    if home.name not in ("site-packages", "dist-packages"):
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(home), env.get("PYTHONPATH", "")) if p)
     return env
 
 
@@ -176,9 +183,14 @@ def coverage_rcfile(cfg: Config, staging: Path) -> Path:
     return empty
 
 
-def run_measured(cfg: Config, staging: Path, extra: Sequence[str] = ()) -> RunOutput:
+def run_measured(
+    cfg: Config,
+    staging: Path,
+    extra: Sequence[str] = (),
+    while_running: Callable[[], object] | None = None,
+) -> RunOutput:
     """Run the suite once under coverage; its output streams to this terminal."""
-    return launch(cfg, staging, pytest_args(cfg, extra))
+    return launch(cfg, staging, pytest_args(cfg, extra), while_running=while_running)
 
 
 def rerun_args(nodeids: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
@@ -196,9 +208,17 @@ def measurement_core(cfg: Config) -> str:
 
 
 def launch(
-    cfg: Config, staging: Path, args: Sequence[str], results: str = RESULTS_FILE
+    cfg: Config,
+    staging: Path,
+    args: Sequence[str],
+    results: str = RESULTS_FILE,
+    *,
+    while_running: Callable[[], object] | None = None,
 ) -> RunOutput:
-    """Run pytest with ``args`` under coverage, data and results into ``staging``."""
+    """Run pytest with ``args`` under coverage, data and results into ``staging``.
+
+    ``while_running`` is called once the child has started (covtasks imports what it
+    needs afterwards there, so that the import time overlaps the tests)."""
     spec = {
         "config_file": str(coverage_rcfile(cfg, staging)),
         "data_file": str(staging / DATA_NAME),
@@ -213,6 +233,10 @@ def launch(
     sys.stdout.flush()
     proc = subprocess.Popen(cmd, cwd=cfg.root, env=env)
     try:
+        if while_running is not None:
+            # An error here is raised again where the caller does the same work.
+            with contextlib.suppress(Exception):
+                while_running()
         status = proc.wait()
     except KeyboardInterrupt:
         # From a terminal the child got the same SIGINT, and pytest says it is stopping:

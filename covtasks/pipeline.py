@@ -1,45 +1,29 @@
 """The pipeline, stage by stage: stable -> combine -> analyse -> publish -> gate.
 
-Each function here is a thin shell that calls the pure cores in the stage modules and
-does the I/O between them. Everything that can be checked before the tests run is
-checked before they run.
+This module is the first half, up to a stable measured run; ``covtasks.report`` is the
+second. Each function is a thin shell that calls the pure cores in the stage modules
+and does the I/O between them. Everything that can be checked before the tests run is
+checked before they run, and nothing imported before the tests start is more than
+that needs: coverage.py and the reporting modules are imported while the tests run.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import shutil
+import importlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
-
-import coverage
+from typing import TextIO
 
 from covtasks import measure, stable, trend
-from covtasks.combine import check_complete, combine_files, inspect_data_file
-from covtasks.config import Config, display_path, load_config
-from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
+from covtasks.config import Config
+from covtasks.errors import EXIT_UNSTABLE, CovtasksError
 from covtasks.files import check_writable
-from covtasks.gate import Verdict, evaluate
-from covtasks.gitinfo import git_info
 from covtasks.measure import Worker
-from covtasks.numbers import Analysis, analyse
-from covtasks.publish import (
-    covtasks_section,
-    json_report,
-    keep_data,
-    now,
-    step_summary,
-    write_metrics,
-    write_reports,
-)
-from covtasks.render import Row, markdown, rows, table, verdict_lines
 
-COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
+# Imported while the measured run is under way (its import takes ~0.2 s).
+_AFTER_MEASUREMENT = "covtasks.report"
 
 
 @dataclass(frozen=True)
@@ -70,91 +54,6 @@ def preflight(cfg: Config) -> None:
             check_writable(output, label)
 
 
-def make_coverage(cfg: Config, data_file: Path) -> coverage.Coverage:
-    """A Coverage object for combining and reporting, with the project's own settings."""
-    return coverage.Coverage(
-        config_file=str(measure.coverage_rcfile(cfg, data_file.parent)),
-        data_file=str(data_file),
-        source=[str(p) for p in cfg.source_dirs()],
-        branch=cfg.branch,
-        messages=False,
-    )
-
-
-def source_warnings(cfg: Config, analysis: Analysis) -> list[str]:
-    """Name each source entry whose code never ran; refuse data with nothing measured."""
-    ran: dict[str, bool] = dict.fromkeys(cfg.source, False)
-    for name, numbers in analysis.per_file.items():
-        path = Path(name) if os.path.isabs(name) else cfg.root / name
-        for entry in cfg.source:
-            base = cfg.root / entry
-            if (path == base or base in path.parents) and numbers.covered_lines:
-                ran[entry] = True
-    if not any(ran.values()):
-        raise CovtasksError(
-            "no line of the measured source ran during the tests (source = "
-            f"{', '.join(cfg.source)}): check that the tests import the code from these "
-            "directories and not an installed copy (install it with `pip install -e .`)",
-            "tool.covtasks.source",
-        )
-    return [
-        f"covtasks: warning: nothing under {entry}/ ran during the tests: no test imports "
-        "it (it is reported as 0%)"
-        for entry, did in ran.items()
-        if not did
-    ]
-
-
-def summary_markdown(
-    table_rows: Sequence[Row],
-    cfg: Config,
-    verdict: Verdict,
-    jobs: Sequence[Mapping[str, Any]],
-    history: Sequence[trend.Baseline] = (),
-) -> str:
-    """The Markdown for ``$GITHUB_STEP_SUMMARY``: domains, verdict, the change against
-    the previous baseline, jobs combined."""
-    parts = [
-        "### Coverage",
-        markdown(table_rows, cfg.precision, cfg.branch),
-        "\n".join(verdict_lines(verdict)),
-    ]
-    if len(history) > 1:
-        from covtasks.trendview import markdown_table
-        from covtasks.trendview import rows as trend_rows
-
-        parts.append(
-            "Against the previous baseline:\n\n"
-            + markdown_table(trend_rows(history, 2, cfg.precision))
-        )
-    if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
-        lines = ["| Job | Python | Platform | Tests passed |", "| --- | --- | --- | ---: |"]
-        for job in jobs:
-            python = job.get("python") or {}
-            lines.append(
-                f"| {job.get('id')} | {python.get('implementation', '')} "
-                f"{python.get('version', '')} | {job.get('platform', '')} | "
-                f"{(job.get('suite') or {}).get('passed', '')} |"
-            )
-        parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
-    return "\n\n".join(parts)
-
-
-def suite_notes(suite: Mapping[str, Any]) -> list[str]:
-    """Flaky tests and quarantined tests that pass, for the summary."""
-    lines: list[str] = []
-    for flaky in suite.get("flaky", []):
-        lines.append(
-            f"covtasks: flaky: {flaky['nodeid']} ({flaky['first']} in the measured run, "
-            f"{flaky['rerun']} when rerun alone)"
-        )
-    for nodeid in suite.get("quarantined_passed", []):
-        lines.append(
-            f"covtasks: quarantined test passes now, release it from stable.quarantine: {nodeid}"
-        )
-    return lines
-
-
 def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     preflight(cfg)
@@ -176,11 +75,9 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
                 *stable.describe(suite),
             )
             return EXIT_UNSTABLE
-        check_complete(processes, output.data_files, str(staging))
-        cov = make_coverage(cfg, staging / measure.DATA_NAME)
-        combine_files(cov, output.data_files)
-        job = {"id": "local", "workers": len(output.workers), "data_files": len(output.data_files)}
-        return publish_and_gate(cfg, cov, staging, suite.to_json(), [job], out)
+        report = importlib.import_module(_AFTER_MEASUREMENT)
+        published: int = report.publish_run(cfg, staging, suite.to_json(), output, processes, out)
+        return published
     finally:
         measure.remove_staging(staging)
 
@@ -193,7 +90,9 @@ def measure_stably(
     Returns the verdict, what the staging directory holds, and every process that ran
     tests (each must have left coverage data).
     """
-    output = measure.run_measured(cfg, staging, extra)
+    output = measure.run_measured(
+        cfg, staging, extra, while_running=lambda: importlib.import_module(_AFTER_MEASUREMENT)
+    )
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
     )
@@ -230,88 +129,3 @@ def rerun_candidates(suite: stable.SuiteResult, limit: int) -> list[str]:
     if len(suite.problems) + len(suite.flaky) > limit:
         return []
     return [p.nodeid for p in suite.problems]
-
-
-def publish_and_gate(
-    cfg: Config,
-    cov: coverage.Coverage,
-    staging: Path,
-    suite: Mapping[str, Any],
-    jobs: Sequence[Mapping[str, Any]],
-    out: TextIO,
-) -> int:
-    """Analyse combined data, write metrics/reports/trend, print the verdict."""
-    report = json_report(cov, staging / "coverage.json")
-    analysis = analyse(report, cfg.domains, cfg.root)
-    warnings = source_warnings(cfg, analysis)
-    verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-    git = git_info(cfg.root, cfg.outputs())
-    stamp = now()
-    section = covtasks_section(
-        cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
-    )
-    written = write_reports(cov, cfg)
-    history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
-    keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    if cfg.trend is not None:
-        entry = trend.make_entry(
-            date=stamp.date().isoformat(),
-            timestamp=stamp.isoformat(),
-            commit=git.commit,
-            overall=analysis.overall.percent,
-            domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.get("flaky", [])),
-        )
-        history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
-    table_rows = rows(analysis, verdict, cfg.fail_under)
-    say(
-        out,
-        "",
-        table(table_rows, cfg.precision, cfg.branch),
-        "",
-        *warnings,
-        *suite_notes(suite),
-        f"metrics: {display_path(cfg.metrics)}",
-        *([f"trend: {display_path(cfg.trend)}"] if cfg.trend is not None else []),
-        *written,
-        *verdict_lines(verdict),
-    )
-    step_summary(summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history)))
-    return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    """``covtasks report``: no options of its own."""
-    parser.description = (
-        "Analyse the combined data of the last run (.covtasks/.coverage) again and "
-        "re-write the metrics, reports and trend entry, e.g. after changing domains."
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
-    """``covtasks report``: publish and gate from the kept combined data."""
-    cfg = load_config(Path.cwd())
-    preflight(cfg)
-    kept = cfg.root / COMBINED_DATA
-    if not kept.is_file():
-        raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
-    inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
-    suite, jobs = previous_run(cfg.metrics)
-    staging = measure.make_staging(cfg.root)
-    try:
-        shutil.copyfile(kept, staging / measure.DATA_NAME)
-        cov = make_coverage(cfg, staging / measure.DATA_NAME)
-        cov.load()
-        return publish_and_gate(cfg, cov, staging, suite, jobs, sys.stdout)
-    finally:
-        measure.remove_staging(staging)
-
-
-def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The suite results and jobs recorded by the run that produced the data."""
-    try:
-        section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
-    except (OSError, ValueError, AttributeError):
-        return {}, []
-    return dict(section.get("suite") or {}), list(section.get("jobs") or [])

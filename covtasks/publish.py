@@ -17,15 +17,15 @@ import sys
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import coverage
 from coverage.exceptions import CoverageException
 
 import covtasks
-from covtasks.config import Config, display_path
+from covtasks.config import Config
 from covtasks.errors import CovtasksError
-from covtasks.files import write_atomic, write_json_atomic
+from covtasks.files import atomic_writer, write_json_atomic
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
 from covtasks.numbers import Analysis, DomainNumbers
@@ -106,33 +106,54 @@ def write_metrics(
 ) -> None:
     """coverage.py's JSON report plus the ``covtasks`` object, written atomically.
 
-    With ``report_file`` (the report as coverage.py wrote it) its text is kept as it is
-    and the section is spliced in before the final brace: re-encoding a large report
-    with the json module costs seconds and hundreds of MiB, for the same document.
+    With ``report_file`` (the report as coverage.py wrote it) its bytes are copied as
+    they are, in chunks, and the section is spliced in before the final brace:
+    re-encoding a large report with the json module costs seconds and hundreds of MiB
+    for the same document, and so would holding its text in memory.
     """
-    covtasks_json = json.dumps({"covtasks": dict(section)}, indent=2)
+    addition = json.dumps({"covtasks": dict(section)}, indent=2)[1:].lstrip()
     if report_file is not None:
-        text = report_file.read_text(encoding="utf-8").rstrip()
-        if text.startswith("{") and text.endswith("}") and text[1:-1].strip():
-            write_atomic(path, text[:-1].rstrip() + ",\n" + covtasks_json[1:].lstrip() + "\n")
-            return
+        with open(report_file, "rb") as src:
+            keep = _splice_offset(src)
+            if keep is not None:
+                with atomic_writer(path) as dst:
+                    src.seek(0)
+                    _copy_bytes(src, dst, keep)
+                    dst.write(b",\n" + addition.encode("utf-8") + b"\n")
+                return
     write_json_atomic(path, {**report, "covtasks": dict(section)})
 
 
-def write_reports(cov: coverage.Coverage, cfg: Config) -> list[str]:
-    """The html directory and Cobertura XML file, where configured."""
-    written: list[str] = []
-    try:
-        if cfg.html is not None:
-            cov.html_report(directory=str(cfg.html))
-            written.append(f"html: {display_path(cfg.html)}")
-        if cfg.xml is not None:
-            cfg.xml.parent.mkdir(parents=True, exist_ok=True)
-            cov.xml_report(outfile=str(cfg.xml))
-            written.append(f"xml: {display_path(cfg.xml)}")
-    except (CoverageException, OSError) as exc:
-        raise CovtasksError(f"writing reports failed: {exc}") from exc
-    return written
+_TAIL = 1 << 16
+_CHUNK = 1 << 20
+
+
+def _splice_offset(f: BinaryIO) -> int | None:
+    """How many leading bytes of a JSON object's text to keep to add a last member:
+    everything before its final ``}`` and the whitespace ahead of it. None when the
+    text is not a non-empty object ending within the last 64 KiB."""
+    if not f.read(_TAIL).lstrip().startswith(b"{"):
+        return None
+    size = f.seek(0, os.SEEK_END)
+    start = max(0, size - _TAIL)
+    f.seek(start)
+    tail = f.read().rstrip()
+    if not tail.endswith(b"}"):
+        return None
+    body = tail[:-1].rstrip()
+    if not body or body.endswith((b"{", b",")):
+        return None
+    return start + len(body)
+
+
+def _copy_bytes(src: BinaryIO, dst: BinaryIO, length: int) -> None:
+    remaining = length
+    while remaining:
+        block = src.read(min(_CHUNK, remaining))
+        if not block:
+            raise OSError(f"{src.name} shrank while being copied")
+        dst.write(block)
+        remaining -= len(block)
 
 
 def keep_data(data_file: Path, dest: Path) -> None:

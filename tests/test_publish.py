@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from covtasks.publish import write_metrics
+from covtasks.publish import _CHUNK, _splice_offset, write_metrics
 
 REPORT = {"meta": {"format": 3}, "files": {"a.py": {"summary": {}}}, "totals": {"x": 1}}
 SECTION = {"format": 1, "domains": {"gov": {"percent_covered": 80.0}}}
@@ -33,3 +34,39 @@ def test_an_empty_report_object_falls_back_to_encoding(tmp_path: Path) -> None:
     report_file.write_text("{}")
     write_metrics(tmp_path / "m.json", {}, SECTION, report_file=report_file)
     assert json.loads((tmp_path / "m.json").read_text()) == {"covtasks": SECTION}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        pytest.param(b'{"a": 1}', b'{"a": 1', id="compact"),
+        pytest.param(b'{\n    "a": 1\n}\n', b'{\n    "a": 1', id="pretty-trailing-newline"),
+        pytest.param(b'  {"a": 1}  \r\n\r\n', b'  {"a": 1', id="surrounding-whitespace"),
+        pytest.param(b"{}", None, id="empty-object"),
+        pytest.param(b"{ \n }", None, id="empty-object-spaced"),
+        pytest.param(b'{"a": 1,}', None, id="trailing-comma"),
+        pytest.param(b"[1, 2]", None, id="array"),
+        pytest.param(b'{"a": 1', None, id="truncated"),
+        pytest.param(b"", None, id="empty-file"),
+    ],
+)
+def test_splice_offset(text: bytes, kept: bytes | None) -> None:
+    offset = _splice_offset(io.BytesIO(text))
+    assert (None if offset is None else text[:offset]) == kept
+
+
+def test_a_report_larger_than_the_copy_chunks_is_spliced_whole(tmp_path: Path) -> None:
+    report = {"files": {f"pkg/module_{i}.py": {"summary": {"n": i}} for i in range(60_000)}}
+    report_file = tmp_path / "coverage.json"
+    report_file.write_text(json.dumps(report, indent=4) + "\n")
+    assert report_file.stat().st_size > 3 * _CHUNK
+    # An empty mapping: a fallback to re-encoding would lose every file.
+    write_metrics(tmp_path / "m.json", {}, SECTION, report_file=report_file)
+    assert json.loads((tmp_path / "m.json").read_text()) == {**report, "covtasks": SECTION}
+
+
+def test_whitespace_beyond_the_tail_window_falls_back_to_encoding(tmp_path: Path) -> None:
+    report_file = tmp_path / "coverage.json"
+    report_file.write_text(json.dumps(REPORT) + " " * 70_000)
+    write_metrics(tmp_path / "m.json", REPORT, SECTION, report_file=report_file)
+    assert json.loads((tmp_path / "m.json").read_text()) == {**REPORT, "covtasks": SECTION}

@@ -1,0 +1,92 @@
+"""The command line: what is imported before the tests start, and which command is meant."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+
+import pytest
+
+from covtasks.cli import _command_in, build_parser
+from tests.conftest import cli_env
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        ([], None),
+        (["run"], "run"),
+        (["--debug", "gate", "--release"], "gate"),
+        (["--version"], None),
+        (["-h"], None),
+        (["run", "--", "-k", "slow"], "run"),
+        (["--", "trend"], None),
+        (["trend", "--last", "3"], "trend"),
+    ],
+)
+def test_command_in(argv: Sequence[str], command: str | None) -> None:
+    assert _command_in(argv) == command
+
+
+def _modules_after(code: str) -> set[str]:
+    """The covtasks, coverage and pytest modules a fresh interpreter has after ``code``."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('covtasks', 'coverage', 'pytest', '_pytest'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=cli_env(None),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stdout))
+
+
+def test_run_imports_neither_coverage_nor_pytest_before_the_tests_start() -> None:
+    # What `covtasks run` has imported when it launches the measured run: the rest
+    # (coverage's reporting, the report module) is imported while the tests run.
+    loaded = _modules_after(
+        "from covtasks import cli, pipeline\ncli.build_parser(cli._command_in(['run']))"
+    )
+    assert "covtasks.pipeline" in loaded
+    assert not {m for m in loaded if m.startswith(("coverage", "pytest", "_pytest"))}
+    assert not loaded & {"covtasks.report", "covtasks.doctor", "covtasks.diffcov"}
+
+
+def test_only_the_chosen_command_module_is_imported() -> None:
+    loaded = _modules_after("from covtasks import cli\ncli.build_parser('trend')")
+    assert "covtasks.trendview" in loaded
+    assert not loaded & {"covtasks.release", "covtasks.diffcov", "covtasks.doctor"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["gate", "--help"], "--release"),
+        (["trend", "--help"], "--last"),
+        (["diff", "--help"], "--base"),
+        (["doctor", "--help"], "usage: covtasks doctor"),
+        (["--debug", "gate", "--help"], "--suggest"),
+    ],
+)
+def test_a_commands_help_shows_its_options(
+    argv: list[str], option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        build_parser(_command_in(argv)).parse_args(argv)
+    assert exc.value.code == 0
+    assert option in capsys.readouterr().out
+
+
+def test_the_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser(_command_in(["--help"])).parse_args(["--help"])
+    out = capsys.readouterr().out
+    for command in ("run", "combine", "report", "gate", "trend", "diff", "doctor"):
+        assert f"    {command} " in out
