@@ -144,7 +144,6 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     Each phase's seconds, and the process's peak RSS (MiB) after it, go to
     ``out/phases.json``.
     """
-    import inspect
     import resource
 
     phases: dict[str, float] = {}
@@ -159,7 +158,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
 
     t0 = clock[0]
     done("start")
-    from covtasks import config, covconfig, pipeline
+    from covtasks import config, covconfig, report
     from covtasks.combine import combine_files
     from covtasks.gate import evaluate
     from covtasks.gitinfo import GitInfo
@@ -176,14 +175,14 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
 
     files = sorted(data_dir.glob(".coverage.*"))
     out.mkdir(parents=True, exist_ok=True)
-    cov = pipeline.make_coverage(cfg, out / ".coverage")
+    cov = report.make_coverage(cfg, out / ".coverage")
     combine_files(cov, files)
     done("combine")
 
-    report = json_report(cov, out / "coverage.json")
+    coverage_json = json_report(cov, out / "coverage.json")
     done("json_report")
 
-    analysis = analyse(report, cfg.domains, cfg.root)
+    analysis = analyse(coverage_json, cfg.domains, cfg.root)
     verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
     done("analyse")
 
@@ -191,11 +190,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     section = covtasks_section(
         cfg, analysis, verdict, suite={}, jobs=jobs, git=GitInfo(None), timestamp=now()
     )
-    if "report_file" in inspect.signature(write_metrics).parameters:
-        # covtasks >= the metrics splice: coverage's report text plus the section.
-        write_metrics(cfg.metrics, report, section, report_file=out / "coverage.json")
-    else:
-        write_metrics(cfg.metrics, report, section)
+    write_metrics(cfg.metrics, coverage_json, section, report_file=out / "coverage.json")
     done("write_metrics")
     phases["total_in_process"] = time.perf_counter() - t0
     del phases["start"]

@@ -3,8 +3,8 @@
 This module is the first half, up to a stable measured run; ``covtasks.report`` is the
 second. Each function is a thin shell that calls the pure cores in the stage modules
 and does the I/O between them. Everything that can be checked before the tests run is
-checked before they run, and nothing imported before the tests start is more than
-that needs: coverage.py and the reporting modules are imported while the tests run.
+checked before they run, and only what starting them needs is imported before they
+start: coverage.py and the reporting modules are imported while the tests run.
 """
 
 from __future__ import annotations
