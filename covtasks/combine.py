@@ -109,7 +109,9 @@ def check_complete(workers: Sequence[Worker], data_files: Sequence[Path], where:
         raise CovtasksError(
             f"xdist worker(s) ran tests but wrote no coverage data: {names}; coverage's "
             "subprocess measurement did not start in them (is coverage >= 7.10 installed "
-            "in the workers' interpreter, and its .pth file processed?)",
+            "in the workers' interpreter, and its .pth file processed?), or was turned off "
+            "because the tests or the code create a coverage.Coverage object of their own "
+            "(set COVERAGE_COVERAGE=1 to measure such code anyway)",
             where,
         )
 

@@ -272,3 +272,38 @@ def test_src_layout_works_with_no_covtasks_config(project: ProjectFactory) -> No
     result = p.run("run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert set(metrics(p)["files"]) == {"src/mylib/__init__.py"}
+
+
+COVERAGE_AWARE_TEST = """
+    import coverage
+    from pkg.gov.rules import decide
+
+    def test_makes_its_own_coverage_object(tmp_path):
+        coverage.Coverage(data_file=str(tmp_path / "own"))
+        assert decide(5) == "autonomous"
+
+    def test_other():
+        assert decide(0) == "blocked"
+    """
+
+
+def test_a_test_creating_a_coverage_object_is_named_as_a_cause(project: ProjectFactory) -> None:
+    # coverage.py stops saving an auto-measured process's data once that process
+    # creates a Coverage object of its own: covtasks refuses the incomplete data.
+    toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 1")
+    p = project(extra={"tests/test_gov.py": COVERAGE_AWARE_TEST, "pyproject.toml": toml})
+    result = p.run("run")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "wrote no coverage data: gw0" in result.stderr
+    assert "set COVERAGE_COVERAGE=1" in result.stderr
+    assert not p.path(METRICS).exists()
+
+
+def test_coverage_coverage_measures_code_that_creates_coverage_objects(
+    project: ProjectFactory,
+) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 1")
+    p = project(extra={"tests/test_gov.py": COVERAGE_AWARE_TEST, "pyproject.toml": toml})
+    result = p.run("run", env={"COVERAGE_COVERAGE": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert metrics(p)["covtasks"]["domains"]["governance"]["percent_covered"] > 0
