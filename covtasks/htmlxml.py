@@ -59,7 +59,7 @@ def _failure(exc: BaseException) -> str:
     return f"writing reports failed: {' '.join(str(exc).split())}"
 
 
-# From how many measured files on the html report is written by a second process.
+# With this many measured files or more, the html report goes to a second process.
 SIDE_BY_SIDE_FILES = 50
 
 
@@ -96,15 +96,19 @@ class Reports:
             return
         if len(self.cov.get_data().measured_files()) < self.side_by_side_from:
             return
-        self.child = subprocess.Popen(
-            [sys.executable, "-m", "covtasks.htmlxml", json.dumps(self._child_args())],
-            cwd=self.cwd,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Its stdout carries only its error line; coverage.py's warnings go to stderr,
+        # as they would from this process.
+        try:
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "covtasks.htmlxml", json.dumps(self._child_args())],
+                cwd=self.cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        except OSError:
+            self.child = None  # finish() writes the html report here instead
 
     def _child_args(self) -> dict[str, object]:
         spec = self.spec
@@ -127,9 +131,9 @@ class Reports:
             self.stop()
             raise CovtasksError(_failure(exc)) from exc
         if self.child is not None:
-            _, err = self.child.communicate()
+            said, _ = self.child.communicate()
             if self.child.returncode != 0:
-                lines = [line for line in err.splitlines() if line.strip()]
+                lines = [line for line in said.splitlines() if line.strip()]
                 raise CovtasksError(
                     lines[-1] if lines else f"the html report exited {self.child.returncode}"
                 )
@@ -156,7 +160,7 @@ def main(argv: Sequence[str]) -> int:
         cov.load()
         _html(cov, Path(args["html"]))
     except (CoverageException, OSError) as exc:
-        print(_failure(exc), file=sys.stderr)
+        print(_failure(exc))
         return EXIT_BAD_INPUT
     return 0
 

@@ -31,7 +31,7 @@ class Project:
         return self.root / name
 
     def run(
-        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+        self, *args: str, env: Mapping[str, str | None] | None = None, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         """``python -m covtasks ARGS`` in the project, output captured."""
         return self.module("covtasks", *args, env=env, timeout=timeout)
@@ -40,7 +40,7 @@ class Project:
         self,
         name: str,
         *args: str,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         timeout: float = 600,
     ) -> subprocess.CompletedProcess[str]:
         """``python -m NAME ARGS`` (covtasks, nox, invoke...) in the project."""
@@ -66,10 +66,15 @@ class Project:
         )
 
 
-def cli_env(extra: Mapping[str, str] | None) -> dict[str, str]:
+def cli_env(extra: Mapping[str, str | None] | None) -> dict[str, str]:
+    """This environment for a covtasks child, with ``extra`` set (None: removed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GITHUB_"))}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    env.update(extra or {})
+    for key, value in (extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
 
 

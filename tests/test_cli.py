@@ -30,6 +30,12 @@ def test_command_in(argv: Sequence[str], command: str | None) -> None:
     assert _command_in(argv) == command
 
 
+def _unmeasured_env() -> dict[str, str]:
+    """The CLI's environment without an outer coverage run's subprocess measurement
+    (covtasks measuring itself), which would import coverage at interpreter start."""
+    return {k: v for k, v in cli_env(None).items() if not k.startswith("COVERAGE_PROCESS_")}
+
+
 def _modules_after(code: str) -> set[str]:
     """The covtasks, coverage and pytest modules a fresh interpreter has after ``code``."""
     probe = (
@@ -39,7 +45,7 @@ def _modules_after(code: str) -> set[str]:
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
-        env=cli_env(None),
+        env=_unmeasured_env(),
         capture_output=True,
         text=True,
         check=False,

@@ -169,6 +169,24 @@ def test_the_second_process_reports_one_line_and_exits_2(tmp_path: Path) -> None
         check=False,
     )
     assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("writing reports failed: ")
-    assert result.stderr.count("\n") == 1
+    assert result.stderr == ""
+    assert result.stdout.startswith("writing reports failed: ")
+    assert result.stdout.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_without_a_second_process_the_html_report_is_written_here(
+    combined: tuple[Project, Spec], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p, spec = combined
+
+    def cannot_start(*args: object, **kwargs: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(subprocess, "Popen", cannot_start)
+    reports = _reports(p, spec, p.path("cov.xml"))
+    reports.start()
+    assert reports.child is None
+    reports.finish()
+    assert (p.path("html") / "index.html").is_file()
+    assert p.path("cov.xml").is_file()
