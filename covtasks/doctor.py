@@ -13,6 +13,7 @@ import configparser
 import importlib.util
 import os
 import posixpath
+import re
 import shlex
 import subprocess
 import sys
@@ -96,6 +97,13 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
         "coverage {version} has no subprocess patch (7.10+): xdist workers would not be measured",
         'pip install -U "coverage>=7.10"',
     ),
+    "coverage-objects": (
+        "warning",
+        "{files} create a coverage.Coverage object ({example}): coverage.py then stops "
+        "saving the data of the xdist worker that runs them, and covtasks refuses the run",
+        "set COVERAGE_COVERAGE=1 where covtasks runs (in a noxfile: "
+        'covtasks.nox.install(env={{"COVERAGE_COVERAGE": "1"}}))',
+    ),
     "trend": ("error", "the trend file {trend}: {error}", "{fix}"),
     "trend-ignored": (
         "warning",
@@ -164,6 +172,8 @@ class ProjectFacts:
     metrics: str = DEFAULT_METRICS
     trend_ignored: bool = False
     metrics_ignored: bool = False
+    coverage_objects: tuple[str, ...] = ()  # files that create coverage.Coverage objects
+    metacov: bool = False  # COVERAGE_COVERAGE is set: coverage keeps saving anyway
 
 
 # ---------------------------------------------------------------- the pure core
@@ -333,6 +343,9 @@ def _setup(p: ProjectFacts) -> Iterable[Finding]:
         yield finding("xdist", workers=p.workers)
     if tuple(p.coverage_version) < MIN_COVERAGE:
         yield finding("coverage", version=".".join(map(str, p.coverage_version)))
+    if p.coverage_objects and not p.metacov and p.workers != 0:
+        files = _count(len(p.coverage_objects), "file")
+        yield finding("coverage-objects", files=files, example=_example(p.coverage_objects))
 
 
 def _outputs(p: ProjectFacts) -> Iterable[Finding]:
@@ -383,6 +396,22 @@ def other_files(root: Path, source: Sequence[str]) -> list[str]:
         paths = (os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
         found.extend(_rel(root, path) for path in paths if path not in skip)
     return sorted(found)
+
+
+_CREATES_COVERAGE = re.compile(r"\bCoverage\s*\(")
+
+
+def coverage_objects(root: Path, files: Iterable[str]) -> list[str]:
+    """The files (relative to ``root``) whose code calls ``Coverage(...)``."""
+    found = []
+    for rel in files:
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _CREATES_COVERAGE.search(text):
+            found.append(rel)
+    return found
 
 
 def _split(value: object) -> tuple[str, ...]:
@@ -494,12 +523,14 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
     env_core = os.environ.get("COVERAGE_CORE", "").strip()
     outputs = [cfg.metrics] if cfg.trend is None else [cfg.metrics, cfg.trend]
     ignored = [*git_ignored(root, outputs), False]
+    source_files = tuple(_rel(root, f) for f in list_source_files(root, cfg.source))
+    others = tuple(other_files(root, cfg.source))
     return ProjectFacts(
         root=root,
         source=tuple(posixpath.normpath(s.replace(os.sep, "/")) for s in cfg.source),
         source_where=source_where,
-        source_files=tuple(_rel(root, f) for f in list_source_files(root, cfg.source)),
-        other_files=tuple(other_files(root, cfg.source)),
+        source_files=source_files,
+        other_files=others,
         domains=cfg.domains,
         coverage_file=cov_file,
         run_omit=tuple(options.get("run:omit") or ()),
@@ -520,6 +551,8 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
         metrics=_rel(root, cfg.metrics),
         trend_ignored=cfg.trend is not None and ignored[1],
         metrics_ignored=ignored[0],
+        coverage_objects=tuple(coverage_objects(root, [*source_files, *others])),
+        metacov=os.environ.get("COVERAGE_COVERAGE") is not None,
     )
 
 

@@ -21,6 +21,7 @@ from covtasks.doctor import (
     PytestArgs,
     cov_options,
     coverage_key,
+    coverage_objects,
     diagnose,
     gather,
     summary,
@@ -137,6 +138,12 @@ PROBLEMS = [
     pytest.param({"metrics_ignored": True}, "info", "metrics-ignored", id="metrics-ignored"),
     pytest.param({"xdist": False}, "error", "xdist", id="xdist-missing"),
     pytest.param({"coverage_version": (7, 9, 2)}, "error", "coverage", id="coverage-too-old"),
+    pytest.param(
+        {"coverage_objects": ("tests/test_plugin.py",)},
+        "warning",
+        "coverage-objects",
+        id="creates-coverage-objects",
+    ),
 ]
 
 
@@ -370,13 +377,22 @@ PLANTED = [
         [("error", "trend")],
         id="trend-unreadable",
     ),
+    pytest.param(
+        {"tests/test_meta.py": "import coverage\n\ndef test_m():\n    coverage.Coverage()\n"},
+        [("warning", "coverage-objects")],
+        id="coverage-objects",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("files", "expected"), PLANTED)
 def test_planted_problem_is_found(
-    project: ProjectFactory, files: Mapping[str, str], expected: list[tuple[str, str]]
+    project: ProjectFactory,
+    files: Mapping[str, str],
+    expected: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("COVERAGE_COVERAGE", raising=False)  # set when covtasks measures itself
     assert project_findings(project(extra=files)) == expected
 
 
@@ -487,3 +503,33 @@ def test_run_doctor_on_a_clean_project_goes_on(project: ProjectFactory) -> None:
     result = project().run("run", "--doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "doctor: no problems found" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("facts", "found"),
+    [
+        pytest.param({"metacov": True}, False, id="coverage-coverage-set"),
+        pytest.param({"workers": 0}, False, id="no-xdist-workers"),
+        pytest.param({}, True, id="xdist-workers"),
+    ],
+)
+def test_coverage_objects_matter_only_in_auto_measured_workers(
+    facts: dict[str, Any], found: bool
+) -> None:
+    project = replace(CLEAN, coverage_objects=("tests/test_plugin.py",), **facts)
+    codes = [f.code for f in diagnose(project)]
+    assert ("coverage-objects" in codes) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("cov = coverage.Coverage(data_file=None)\n", True),
+        ("from coverage import Coverage\nc = Coverage ()\n", True),
+        ("class LineCoverage(Base): ...\n", False),
+        ("import coverage\nprint(coverage.__version__)\n", False),
+    ],
+)
+def test_coverage_objects_are_calls_of_coverage(tmp_path: Path, text: str, found: bool) -> None:
+    (tmp_path / "m.py").write_text(text)
+    assert (coverage_objects(tmp_path, ["m.py", "missing.py"]) == ["m.py"]) is found
