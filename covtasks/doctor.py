@@ -99,8 +99,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     ),
     "coverage-objects": (
         "warning",
-        "{files} create a coverage.Coverage object ({example}): coverage.py then stops "
-        "saving the data of the xdist worker that runs them, and covtasks refuses the run",
+        "coverage.Coverage objects are created in {files} ({example}): coverage.py stops "
+        "saving the data of an xdist worker that creates one, and covtasks refuses the run",
         "set COVERAGE_COVERAGE=1 where covtasks runs (in a noxfile: "
         'covtasks.nox.install(env={{"COVERAGE_COVERAGE": "1"}}))',
     ),
