@@ -35,13 +35,27 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+_TEMP_SUFFIX = ".tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def unfinished_writes(path: Path) -> list[Path]:
+    """Temp files of writes of ``path`` that never reached ``os.replace`` (a writer
+    killed mid-write; an interrupted or failed one removes its own)."""
+    return sorted(path.parent.glob(f"{_temp_prefix(path)}*{_TEMP_SUFFIX}"))
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` atomically when the block ends without an
-    error; on any failure (or interrupt) the old file is intact and no temp file stays."""
+    error; on any failure (or interrupt) the old file is intact and no temp file stays.
+    Each write has a temp file of its own, so concurrent writers never share one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
     try:

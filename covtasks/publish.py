@@ -159,12 +159,11 @@ def _copy_bytes(src: BinaryIO, dst: BinaryIO, length: int) -> None:
 def keep_data(data_file: Path, dest: Path) -> None:
     """Keep the combined data where ``covtasks report`` and ``coverage report`` find it.
 
-    The temporary copy is named per process: two runs at once in one project must not
-    write into the same file (and not ``.coverage.*``, coverage's parallel-data names)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f"{dest.name}-{os.getpid()}.tmp")
-    shutil.copyfile(data_file, tmp)
-    os.replace(tmp, dest)
+    Written like the metrics: two runs at once in one project each copy into a temp
+    file of their own (``..coverage.XXXX.tmp``, never one of coverage's ``.coverage.*``
+    parallel-data names) and replace ``dest`` atomically."""
+    with open(data_file, "rb") as src, atomic_writer(dest) as dst:
+        shutil.copyfileobj(src, dst, _CHUNK)
 
 
 def step_summary(markdown: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from covtasks.errors import CovtasksError
-from covtasks.files import locked, write_json_atomic
+from covtasks.files import locked, unfinished_writes, write_json_atomic
 
 FORMAT = 1
 # String-valued keys a flat (legacy) entry may carry besides its figures.
@@ -169,6 +169,6 @@ def append(path: Path, entry: dict[str, Any], lock: Path) -> list[dict[str, Any]
         write_json_atomic(path, {"format": FORMAT, "baselines": entries})
         # Writers hold the lock, so a temp file left beside the trend now is from a
         # writer that was killed mid-write (the trend itself is intact): remove it.
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        for stale in unfinished_writes(path):
             stale.unlink(missing_ok=True)
     return entries
