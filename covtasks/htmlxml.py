@@ -14,6 +14,7 @@ succeeded, as before.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import subprocess
 import sys
@@ -99,8 +100,9 @@ class Reports:
         # Its stdout carries only its error line; coverage.py's warnings go to stderr,
         # as they would from this process.
         try:
+            args = {**dataclasses.asdict(self.spec), "html": str(self.html)}
             self.child = subprocess.Popen(
-                [sys.executable, "-m", "covtasks.htmlxml", json.dumps(self._child_args())],
+                [sys.executable, "-m", "covtasks.htmlxml", json.dumps(args)],
                 cwd=self.cwd,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
@@ -109,16 +111,6 @@ class Reports:
             )
         except OSError:
             self.child = None  # finish() writes the html report here instead
-
-    def _child_args(self) -> dict[str, object]:
-        spec = self.spec
-        return {
-            "config_file": spec.config_file,
-            "data_file": spec.data_file,
-            "source": list(spec.source),
-            "branch": spec.branch,
-            "html": str(self.html),
-        }
 
     def finish(self) -> None:
         """Write what is left to write here, then wait for the second process."""
@@ -154,11 +146,12 @@ class Reports:
 def main(argv: Sequence[str]) -> int:
     """The second process: write the html report of the combined data."""
     args = json.loads(argv[0])
-    spec = Spec(args["config_file"], args["data_file"], tuple(args["source"]), args["branch"])
+    html = Path(args.pop("html"))
+    spec = Spec(**{**args, "source": tuple(args["source"])})
     try:
         cov = spec.coverage()
         cov.load()
-        _html(cov, Path(args["html"]))
+        _html(cov, html)
     except (CoverageException, OSError) as exc:
         print(_failure(exc))
         return EXIT_BAD_INPUT
