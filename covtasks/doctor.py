@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
         "domain {domain}: coverage's own settings leave out {share} ({how}), so {result}",
         "{fix}, or take those files out of tool.covtasks.domains.{domain}.paths",
     ),
+    "omitted": (
+        "info",
+        "coverage's own settings leave out {share} of domains {domains} ({how}); they "
+        "are not counted in them",
+        "nothing if deliberate (generated code, migrations); else {fix}",
+    ),
     "overlap": (
         "info",
         "{files} in both domains {a} and {b}, counted in each ({example})",
@@ -251,8 +257,15 @@ def _exclusions(p: ProjectFacts, files: Sequence[str]) -> list[tuple[str, str, l
     return found
 
 
+def _explicit(p: ProjectFacts, domain: Domain, files: Iterable[str]) -> list[str]:
+    """The files among ``files`` that ``domain`` names by a path without wildcards."""
+    named = [path for path in domain.paths if not any(c in path for c in "*?[")]
+    return _select(p.root, named, files)
+
+
 def _domains(p: ProjectFacts) -> Iterable[Finding]:
     members = {d.name: _select(p.root, d.paths, p.source_files) for d in p.domains}
+    shrunk: dict[str, list[tuple[str, str, list[str]]]] = {}
     for d in p.domains:
         outside = _select(p.root, d.paths, p.other_files)
         if outside:
@@ -267,7 +280,9 @@ def _domains(p: ProjectFacts) -> Iterable[Finding]:
         files = members[d.name]
         excluded = _exclusions(p, files)
         gone = {f for _, _, hit in excluded for f in hit}
-        if gone:
+        named = _explicit(p, d, gone)
+        if gone and (named or len(gone) == len(files)):
+            # A whole domain, or a file it names itself: that can't be deliberate.
             every = len(gone) == len(files)
             yield finding(
                 "omit",
@@ -275,11 +290,26 @@ def _domains(p: ProjectFacts) -> Iterable[Finding]:
                 domain=d.name,
                 share=f"all its {len(files)} files"
                 if every
-                else f"{len(gone)} of its {len(files)} files",
+                else f"{_example(sorted(named))}, which it names",
                 how="; ".join(how for how, _, _ in excluded),
                 result="it can't be measured" if every else "it shrinks silently",
                 fix="; ".join(fix for _, fix, _ in excluded),
             )
+        elif gone:
+            shrunk[d.name] = excluded
+    if shrunk:
+        # Omitting generated code (migrations) from a glob domain is deliberate: say it once.
+        excluded = [e for found in shrunk.values() for e in found]
+        hows = list(dict.fromkeys(how for how, _, _ in excluded))
+        fixes = list(dict.fromkeys(fix for _, fix, _ in excluded))
+        omitted = {f for _, _, hit in excluded for f in hit}
+        yield finding(
+            "omitted",
+            share=_count(len(omitted), "file"),
+            domains=", ".join(shrunk),
+            how="; ".join(hows),
+            fix="; ".join(fixes),
+        )
     for i, a in enumerate(p.domains):
         for b in p.domains[i + 1 :]:
             shared = [f for f in members[a.name] if f in members[b.name]]

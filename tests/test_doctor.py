@@ -97,7 +97,16 @@ PROBLEMS = [
         "omit",
         id="report-include-misses-domain",
     ),
-    pytest.param({"run_omit": ("*/segment.py",)}, "warning", "omit", id="omit-part-of-domain"),
+    pytest.param({"run_omit": ("*/segment.py",)}, "info", "omitted", id="omit-part-of-domain"),
+    pytest.param(
+        {
+            "run_omit": ("*/segment.py",),
+            "domains": (Domain("episodes", ("pkg/epi/__init__.py", "pkg/epi/segment.py")),),
+        },
+        "warning",
+        "omit",
+        id="omit-a-file-the-domain-names",
+    ),
     pytest.param(
         {
             "domains": (Domain("security", ("pkg/sec/*.py", "*/sec/*.py")),),
@@ -176,6 +185,51 @@ NOT_PROBLEMS = [
 @pytest.mark.parametrize("changes", NOT_PROBLEMS)
 def test_setups_that_are_fine(changes: dict[str, Any]) -> None:
     assert found(**changes) == []
+
+
+MIGRATIONS = tuple(f"pkg/{d}/migrations/0001_initial.py" for d in ("gov", "sec", "epi"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({}, [("info", "omitted")], id="django-migrations-said-once"),
+        pytest.param(
+            {"report_omit": ("*/0001_initial.py",)},
+            [("info", "omitted")],
+            id="two-patterns-still-once",
+        ),
+        pytest.param(
+            {"domains": (*CLEAN.domains, Domain("first", ("pkg/gov/migrations/0001_initial.py",)))},
+            [("error", "omit"), ("info", "omitted"), ("info", "overlap")],
+            id="a-domain-of-omitted-files-only",
+        ),
+        pytest.param(
+            {"domains": (Domain("gov", ("pkg/gov/rules.py", "pkg/gov/migrations/*.py")),)},
+            [("info", "omitted")],
+            id="named-file-kept",
+        ),
+        pytest.param(
+            {"domains": (Domain("gov", ("pkg/gov/rules.py", *MIGRATIONS[:1])),)},
+            [("warning", "omit")],
+            id="named-file-omitted",
+        ),
+    ],
+)
+def test_omit_of_generated_code(changes: dict[str, Any], expected: list[tuple[str, str]]) -> None:
+    facts = {"source_files": (*CLEAN.source_files, *MIGRATIONS), "run_omit": ("*/migrations/*",)}
+    assert found(**{**facts, **changes}) == expected
+
+
+def test_omitted_info_names_every_domain_once() -> None:
+    finding = only(source_files=(*CLEAN.source_files, *MIGRATIONS), run_omit=("*/migrations/*",))
+    assert finding.line() == (
+        "info    omitted: coverage's own settings leave out 2 files of domains governance, "
+        "episodes ('*/migrations/*' in [tool.coverage.run] omit in pyproject.toml); "
+        "they are not counted in them -> fix: nothing if deliberate (generated code, "
+        "migrations); else remove '*/migrations/*' from [tool.coverage.run] omit in "
+        "pyproject.toml"
+    )
 
 
 def test_finding_line_format() -> None:
