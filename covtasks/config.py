@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +20,16 @@ from typing import Any, Union
 from covtasks import globs
 from covtasks.covconfig import load_toml, read_coverage_settings
 from covtasks.errors import CovtasksError
+from covtasks.sources import discover as discover_source
+from covtasks.sources import resolve, source_files
+
+__all__ = ["discover_source", "source_files"]  # re-exported: doctor lists the files
 
 DEFAULT_METRICS = "tests/coverage_reports/metrics/coverage.json"
 DEFAULT_TREND = "tests/coverage_reports/trends/coverage_trend.json"
 DOMAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 # Names that would collide with the rows and keys covtasks writes itself.
 RESERVED_DOMAINS = frozenset({"overall", "total", "totals", "unassigned", "(unassigned)"})
-# Directories never searched for source files or packages.
-_SKIP_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules", "site-packages", "htmlcov"})
-_NOT_SOURCE = frozenset({"tests", "test", "testing", "docs", "examples", "benchmarks"})
 
 Workers = Union[int, str]
 
@@ -340,44 +340,6 @@ def _max_flaky(reader: _Reader, value: object, key: str) -> float:
     return reader.count(value, key)
 
 
-def discover_source(root: Path) -> tuple[str, ...]:
-    """Packages to measure when nothing says: ``src/*`` packages, else top-level ones."""
-    src = root / "src"
-    base = src if src.is_dir() else root
-    found = sorted(
-        p.relative_to(root).as_posix()
-        for p in base.iterdir()
-        if p.is_dir()
-        and (p / "__init__.py").is_file()
-        and p.name not in _NOT_SOURCE
-        and p.name not in _SKIP_DIRS
-        and not p.name.startswith(".")
-    )
-    return tuple(found)
-
-
-def source_files(root: Path, source: Sequence[str]) -> list[str]:
-    """Absolute paths of the Python files below the source entries, sorted."""
-    files: list[str] = []
-    for entry in source:
-        base = root / entry
-        if base.is_file():
-            files.append(str(base))
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
-            )
-            files.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
-    return sorted(files)
-
-
-def _check_source(reader: _Reader, root: Path, source: tuple[str, ...], key: str) -> None:
-    for i, entry in enumerate(source):
-        if not (root / entry).exists():
-            raise reader.fail(f"{key}[{i}]", f"{entry!r} is not a directory or file under {root}")
-
-
 def check_domain_globs(cfg: Config) -> None:
     """Each domain pattern must match at least one source file on disk."""
     files = source_files(cfg.root, cfg.source)
@@ -412,13 +374,17 @@ def parse_config(
     coverage = read_coverage_settings(root, dict(data))
 
     if "source" in table:
-        source = reader.strings(table["source"], "tool.covtasks.source", allow_empty=False)
-        _check_source(reader, root, source, "tool.covtasks.source")
-    elif coverage.source:
-        source = coverage.source
-        # The entries come from coverage.py's own file: name that file, once.
-        cov_reader = _Reader(display_path(coverage.file or file))
-        _check_source(cov_reader, root, source, "[run] source")
+        entries = reader.strings(table["source"], "tool.covtasks.source", allow_empty=False)
+        source = resolve(root, entries, lambda i: f"tool.covtasks.source[{i}]", reader.fail)
+    elif coverage.source or coverage.source_pkgs:
+        # The entries come from coverage.py's own file: name that file and its keys.
+        fail = _Reader(display_path(coverage.file or file)).fail
+        source = resolve(root, coverage.source or (), lambda i: coverage.key("source", i), fail)
+        pkgs = coverage.source_pkgs or ()
+        source += resolve(
+            root, pkgs, lambda i: coverage.key("source_pkgs", i), fail, packages_only=True
+        )
+        source = tuple(dict.fromkeys(source))
     else:
         source = discover_source(root)
         if not source:

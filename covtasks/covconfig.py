@@ -1,18 +1,22 @@
 """Read the few coverage.py settings covtasks needs to know about, without changing them.
 
 coverage.py reads its own configuration when it measures; covtasks only needs to know
-whether the project chose ``[run] branch`` and ``[run] source`` explicitly. The file is
-found the way coverage.py finds it: ``$COVERAGE_RCFILE``, then ``.coveragerc``,
-``setup.cfg``, ``tox.ini`` (``[coverage:*]`` sections) and ``pyproject.toml``
-(``[tool.coverage.*]``), the first that has coverage settings.
+whether the project chose ``[run] branch``, ``source`` and ``source_pkgs`` explicitly.
+The file is found the way coverage.py finds it: ``$COVERAGE_RCFILE``, then
+``.coveragerc``, ``.coveragerc.toml`` (coverage 7.13+), ``setup.cfg``, ``tox.ini``
+(``[coverage:*]`` sections) and ``pyproject.toml`` (``[tool.coverage.*]``), the first
+that has coverage settings. tests/test_covconfig.py checks every case against what
+coverage itself reads. (Asking coverage.py instead would import it, ~0.14 s, before the
+tests start; covtasks imports it only while they run.)
 """
 
 from __future__ import annotations
 
 import configparser
+import importlib.metadata
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,16 @@ class CoverageSettings:
     branch: bool | None
     source: tuple[str, ...] | None
     dynamic_context: bool = False
+    source_pkgs: tuple[str, ...] | None = None
+    # The run table as the file spells it: "tool.coverage.run", "[run]", "[coverage:run]".
+    run_table: str = field(default="tool.coverage.run", compare=False)
+
+    def key(self, name: str, index: int | None = None) -> str:
+        """A run setting as the user wrote it: ``tool.coverage.run.source[1]`` in TOML,
+        ``[coverage:run] source[1]`` in setup.cfg."""
+        at = "" if index is None else f"[{index}]"
+        sep = " " if self.run_table.startswith("[") else "."
+        return f"{self.run_table}{sep}{name}{at}"
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -45,7 +59,7 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise CovtasksError(f"cannot read: {exc.strerror}", str(path)) from exc
 
 
-def _ini_run_section(path: Path, prefixed: bool) -> dict[str, str] | None:
+def _ini_run_section(path: Path, prefixed: bool) -> tuple[str, dict[str, str]] | None:
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
@@ -60,25 +74,38 @@ def _ini_run_section(path: Path, prefixed: bool) -> dict[str, str] | None:
         sections = [s for s in sections if s.startswith("coverage:")]
     if not sections:
         return None
-    for name in ("coverage:run",) if prefixed else ("run", "coverage:run"):
+    names = ("coverage:run",) if prefixed else ("run", "coverage:run")
+    for name in names:
         if parser.has_section(name):
-            return dict(parser.items(name))
-    return {}
+            return f"[{name}]", dict(parser.items(name))
+    return f"[{names[0]}]", {}
 
 
 def _toml_run_section(
     path: Path, data: dict[str, Any] | None, *, our_file: bool = False
-) -> dict[str, Any] | None:
+) -> tuple[str, dict[str, Any]] | None:
     doc = data if data is not None else load_toml(path)
     tool = doc.get("tool", {})
     cov = tool.get("coverage") if isinstance(tool, dict) else None
     run = cov.get("run") if isinstance(cov, dict) else None
-    if run is None and our_file:
+    table = "tool.coverage.run"
+    if run is None and our_file and doc.get("run") is not None:
         # coverage's own TOML file (.coveragerc.toml) may spell it plain [run] too.
-        run = doc.get("run")
+        run, table = doc.get("run"), "run"
     if not isinstance(cov, dict) and run is None:
         return None
-    return run if isinstance(run, dict) else {}
+    return table, run if isinstance(run, dict) else {}
+
+
+def _reads_coveragerc_toml() -> bool:
+    """Whether the installed coverage.py reads ``.coveragerc.toml`` (7.13+), asked
+    without importing it."""
+    try:
+        version = importlib.metadata.version("coverage")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return True
+    numbers = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")[:2])
+    return numbers >= (7, 13)
 
 
 def _as_bool(value: object) -> bool | None:
@@ -112,7 +139,7 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
     else:
         candidates = [
             (root / ".coveragerc", "rc"),
-            (root / ".coveragerc.toml", "env"),
+            *([(root / ".coveragerc.toml", "env")] if _reads_coveragerc_toml() else []),
             (root / "setup.cfg", "cfg"),
             (root / "tox.ini", "cfg"),
             (root / "pyproject.toml", "toml"),
@@ -120,7 +147,7 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
     for path, kind in candidates:
         if not path.is_file():
             continue
-        run: dict[str, Any] | None
+        run: tuple[str, dict[str, Any]] | None
         if kind == "toml" or (kind == "env" and path.suffix == ".toml"):
             # An rc file of coverage's own (not pyproject.toml) reads like pyproject.
             run = _toml_run_section(
@@ -130,10 +157,13 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
             run = _ini_run_section(path, prefixed=kind == "cfg")
         if run is None:
             continue
+        table, values = run
         return CoverageSettings(
             file=path,
-            branch=_as_bool(run.get("branch")),
-            source=_as_list(run.get("source")),
-            dynamic_context=bool(str(run.get("dynamic_context") or "").strip()),
+            branch=_as_bool(values.get("branch")),
+            source=_as_list(values.get("source")),
+            dynamic_context=bool(str(values.get("dynamic_context") or "").strip()),
+            source_pkgs=_as_list(values.get("source_pkgs")),
+            run_table=table,
         )
     return CoverageSettings(file=None, branch=None, source=None)

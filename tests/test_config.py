@@ -119,7 +119,7 @@ BAD = [
     ("source-number", "source = 3", "tool.covtasks.source",
      "expected an array of strings, got 3"),
     ("source-missing-dir", 'source = ["pkg", "nope"]', "tool.covtasks.source[1]",
-     "'nope' is not a directory or file under {root}"),
+     "'nope' is not a directory, file or package under {root} or its src/"),
     ("tests-number", SRC + "tests = 3", "tool.covtasks.tests",
      "expected an array of strings, got 3"),
     ("tests-blank-entry", SRC + 'tests = ["tests", " "]', "tool.covtasks.tests[1]",
@@ -390,22 +390,96 @@ def test_covtasks_source_wins_over_coverage_source(root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("rc_name", "rc_text", "pyproject"),
+    ("rc_name", "rc_text", "pyproject", "key"),
     [
-        pytest.param("", "", '[tool.coverage.run]\nsource = ["pkg", "gone"]\n', id="pyproject"),
-        pytest.param(".coveragerc", "[run]\nsource = pkg, gone\n", "", id="coveragerc"),
-        pytest.param("setup.cfg", "[coverage:run]\nsource =\n  pkg\n  gone\n", "", id="setup-cfg"),
+        pytest.param(
+            "",
+            "",
+            '[tool.coverage.run]\nsource = ["pkg", "gone"]\n',
+            "tool.coverage.run.source[1]",
+            id="pyproject",
+        ),
+        pytest.param(
+            ".coveragerc", "[run]\nsource = pkg, gone\n", "", "[run] source[1]", id="coveragerc"
+        ),
+        pytest.param(
+            ".coveragerc",
+            "[coverage:run]\nsource = pkg, gone\n",
+            "",
+            "[coverage:run] source[1]",
+            id="coveragerc-prefixed",
+        ),
+        pytest.param(
+            "setup.cfg",
+            "[coverage:run]\nsource =\n  pkg\n  gone\n",
+            "",
+            "[coverage:run] source[1]",
+            id="setup-cfg",
+        ),
+        pytest.param(
+            "tox.ini",
+            "[coverage:run]\nsource_pkgs = pkg, gone\n",
+            "",
+            "[coverage:run] source_pkgs[1]",
+            id="tox-ini-source-pkgs",
+        ),
     ],
 )
-def test_coverage_source_must_exist(root: Path, rc_name: str, rc_text: str, pyproject: str) -> None:
+def test_coverage_source_must_exist(
+    root: Path, rc_name: str, rc_text: str, pyproject: str, key: str
+) -> None:
     if rc_name:
         (root / rc_name).write_text(rc_text, encoding="utf-8")
     with pytest.raises(CovtasksError) as info:
         load(root, pyproject)
     named = rc_name or "pyproject.toml"
-    assert str(info.value) == (
-        f"{named}: [run] source[1]: 'gone' is not a directory or file under {root}"
-    )
+    what = "a package" if "source_pkgs" in key else "a directory, file or package"
+    assert str(info.value) == f"{named}: {key}: 'gone' is not {what} under {root} or its src/"
+
+
+@pytest.mark.parametrize(
+    ("files", "coverage_run", "expected"),
+    [
+        pytest.param(["src/mypkg/__init__.py"], 'source = ["mypkg"]', ("src/mypkg",), id="src"),
+        pytest.param(["mypkg/__init__.py"], 'source = ["mypkg"]', ("mypkg",), id="flat"),
+        pytest.param(
+            ["mypkg/__init__.py", "src/mypkg/__init__.py"],
+            'source = ["mypkg"]',
+            ("mypkg",),
+            id="root-first-as-cwd-on-sys-path",
+        ),
+        pytest.param(
+            ["src/mypkg/sub/__init__.py"], 'source = ["mypkg.sub"]', ("src/mypkg/sub",), id="dotted"
+        ),
+        pytest.param(["src/mymod.py"], 'source = ["mymod"]', ("src/mymod.py",), id="module"),
+        pytest.param(
+            ["src/mypkg/__init__.py"], 'source = ["src/mypkg"]', ("src/mypkg",), id="directory"
+        ),
+        pytest.param(
+            ["src/mypkg/__init__.py", "src/other/__init__.py"],
+            'source = ["mypkg"]\nsource_pkgs = ["other", "mypkg"]',
+            ("src/mypkg", "src/other"),
+            id="source-and-source-pkgs",
+        ),
+        pytest.param(
+            ["src/mypkg/__init__.py"], 'source_pkgs = ["mypkg"]', ("src/mypkg",), id="source-pkgs"
+        ),
+    ],
+)
+def test_coverage_source_package_names(
+    root: Path, files: list[str], coverage_run: str, expected: tuple[str, ...]
+) -> None:
+    _touch(root, tuple(files))
+    cfg = load(root, f"[tool.coverage.run]\n{coverage_run}\n[tool.covtasks]\n")
+    assert cfg.source == expected
+
+
+def test_source_pkgs_is_never_a_directory(root: Path) -> None:
+    # coverage.py takes source_pkgs entries as package names only.
+    _touch(root, ("lib/pkg/__init__.py",))
+    with pytest.raises(CovtasksError) as info:
+        load(root, '[tool.coverage.run]\nsource_pkgs = ["lib/pkg"]\n')
+    assert "tool.coverage.run.source_pkgs[0]: 'lib/pkg' is not a package" in str(info.value)
 
 
 @pytest.mark.parametrize(

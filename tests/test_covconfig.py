@@ -91,6 +91,8 @@ def test_settings_are_found(
     _write(root, files)
     if rcfile:
         monkeypatch.setenv("COVERAGE_RCFILE", rcfile)
+    if file == ".coveragerc.toml" and coverage.version_info < (7, 13):
+        file, branch, source = "", None, None  # older coverage does not read it
     assert read_coverage_settings(root) == CoverageSettings(
         file=root / file if file else None, branch=branch, source=source
     )
@@ -188,3 +190,27 @@ def test_ini_error_names_the_line(root: Path) -> None:
     assert str(info.value) == (
         f"{root / 'setup.cfg'}: invalid INI file: File contains no section headers. (line 1)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        (
+            "pyproject.toml",
+            '[tool.coverage.run]\nsource_pkgs = ["a", "b.c"]\n',
+            "tool.coverage.run",
+        ),
+        (".coveragerc", "[run]\nsource_pkgs = a, b.c\n", "[run]"),
+        (".coveragerc", "[coverage:run]\nsource_pkgs = a\n  b.c\n", "[coverage:run]"),
+        ("setup.cfg", "[coverage:run]\nsource_pkgs =\n  a\n  b.c\n", "[coverage:run]"),
+        ("tox.ini", "[coverage:run]\nsource_pkgs = a,b.c\n", "[coverage:run]"),
+    ],
+    ids=["pyproject", "coveragerc", "coveragerc-prefixed", "setup-cfg", "tox-ini"],
+)
+def test_source_pkgs_and_the_key_as_written(root: Path, name: str, text: str, key: str) -> None:
+    _write(root, {name: text})
+    settings = read_coverage_settings(root)
+    assert settings.source_pkgs == ("a", "b.c")
+    assert coverage.Coverage().config.source_pkgs == ["a", "b.c"]
+    sep = " " if key.startswith("[") else "."
+    assert settings.key("source_pkgs", 1) == f"{key}{sep}source_pkgs[1]"
