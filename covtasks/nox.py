@@ -38,7 +38,20 @@ EXIT_MEANING = {
     3: "the test suite is not stable: nothing was measured, nothing was written",
     130: "interrupted",
 }
-_REQUIREMENTS = ("requirements-test.txt", "requirements-dev.txt", "requirements.txt")
+# Test requirements files, as projects name them; a missing ``X.txt`` is also tried as
+# ``X.in`` (pip-tools' input file, e.g. requirements/tests.in).
+_TEST_FILES = tuple(
+    f"{name}.txt"
+    for kind in ("test", "tests", "testing", "dev")
+    for name in (
+        f"requirements-{kind}",
+        f"requirements_{kind}",
+        f"{kind}-requirements",
+        f"{kind}_requirements",
+        f"requirements/{kind}",
+    )
+)
+_APP_FILES = ("requirements.txt",)  # an application's own dependencies
 _TEST_GROUPS = ("test", "tests", "testing", "dev")
 _INSTALL_DIRS = ("site-packages", "dist-packages")
 
@@ -64,34 +77,111 @@ def covtasks_requirement() -> list[str]:
     return [f"covtasks=={covtasks.__version__}"]
 
 
-def project_requirements(root: Path) -> list[list[str]]:
-    """``pip install`` argument lists for the project under test.
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    A package (``[build-system]`` in pyproject.toml, or a setup.py) is installed in
-    editable mode, with its ``test``/``tests`` extra if it has one, so tests import the
-    measured source tree. An application gets its declared dependencies, test extras,
-    dependency groups or requirements files, without itself.
-    """
+
+def group_requirements(groups: Mapping[str, Any], name: str, file: str) -> list[str]:
+    """The requirement strings of dependency group ``name`` (PEP 735), with its
+    ``{include-group = "..."}`` entries expanded (any pip installs them, not only 25.1+)."""
+    by_name = {_normalize(str(k)): (str(k), v) for k, v in groups.items()}
+
+    def expand(key: str, seen: tuple[str, ...]) -> list[str]:
+        written, entries = by_name[key]
+        where = f"dependency-groups.{written}"
+        if not isinstance(entries, list):
+            raise CovtasksError(f"{where}: expected an array", file)
+        found: list[str] = []
+        for i, entry in enumerate(entries):
+            if isinstance(entry, str):
+                found.append(entry)
+                continue
+            included = entry.get("include-group") if isinstance(entry, dict) else None
+            if not isinstance(included, str) or _normalize(included) not in by_name:
+                raise CovtasksError(
+                    f"{where}[{i}]: not a requirement or a known include-group", file
+                )
+            if _normalize(included) in seen:
+                raise CovtasksError(f"{where}[{i}]: include-group {included!r} is a cycle", file)
+            found += expand(_normalize(included), (*seen, _normalize(included)))
+        return found
+
+    return expand(_normalize(name), (_normalize(name),))
+
+
+def test_requirements(root: Path, doc: Mapping[str, Any]) -> list[str]:
+    """pip arguments for the test dependencies found besides extras: the test/tests/
+    testing/dev dependency groups and the test requirements files."""
+    found: list[str] = []
+    groups = doc.get("dependency-groups", {})
+    if isinstance(groups, dict):
+        present = {_normalize(str(k)) for k in groups}
+        for group in _TEST_GROUPS:
+            if group in present:
+                found += group_requirements(groups, group, str(root / "pyproject.toml"))
+    found = list(dict.fromkeys(found))  # a dev group often includes the test group
+    for name in _TEST_FILES:
+        path = root / name
+        if not path.is_file() and path.with_suffix(".in").is_file():
+            path = path.with_suffix(".in")
+        if path.is_file():
+            found += ["-r", path.relative_to(root).as_posix()]
+    return found
+
+
+def _discover(root: Path) -> tuple[list[str], list[str], bool]:
+    """(the project's own pip arguments, its test dependencies' pip arguments, whether
+    it has a test extra)."""
     pyproject = root / "pyproject.toml"
     doc: dict[str, Any] = load_toml(pyproject) if pyproject.is_file() else {}
     project = doc.get("project", {}) if isinstance(doc.get("project"), dict) else {}
     extras = project.get("optional-dependencies", {})
     test_extras = [e for e in _TEST_GROUPS[:3] if isinstance(extras, dict) and e in extras]
+    tests = test_requirements(root, doc)
     if "build-system" in doc or (root / "setup.py").is_file():
         spec = f".[{','.join(test_extras)}]" if test_extras else "."
-        return [["-e", spec]]
-    found: list[list[str]] = []
-    deps = [str(d) for d in project.get("dependencies", [])]
-    for extra in test_extras:
-        deps += [str(d) for d in extras[extra]]
-    groups = doc.get("dependency-groups", {})
-    for group in _TEST_GROUPS:
-        if isinstance(groups, dict) and group in groups:
-            deps += [str(d) for d in groups[group] if isinstance(d, str)]
-    if deps:
-        found.append(deps)
-    found += [["-r", name] for name in _REQUIREMENTS if (root / name).is_file()]
-    return found
+        return ["-e", spec], tests, bool(test_extras)
+    own = [str(d) for d in project.get("dependencies", [])]
+    own += [a for name in _APP_FILES if (root / name).is_file() for a in ("-r", name)]
+    extra_deps = [str(d) for extra in test_extras for d in extras[extra]]
+    return own, [*extra_deps, *tests], bool(test_extras)
+
+
+def project_requirements(root: Path) -> list[list[str]]:
+    """``pip install`` arguments for the project under test, as one pip call.
+
+    A package (``[build-system]`` in pyproject.toml, or a setup.py) is installed in
+    editable mode, with its ``test``/``tests``/``testing`` extra if it has one, so tests
+    import the measured source tree. An application gets its declared dependencies and
+    ``requirements.txt``, without itself. Both get the test dependencies found by
+    :func:`test_requirements`.
+    """
+    own, tests, _ = _discover(root)
+    args = [*own, *tests]
+    return [args] if args else []
+
+
+def found_test_requirements(root: Path) -> bool:
+    """Whether :func:`project_requirements` finds any test dependency for ``root``."""
+    _, tests, extra = _discover(root)
+    return extra or bool(tests)
+
+
+_IMPORT_ERROR = re.compile(r"^E?\s*((?:ModuleNotFoundError|ImportError): .+)$", re.MULTILINE)
+
+
+def import_hint(output: str) -> str | None:
+    """The advice for a suite whose tests fail to import, from pytest's collection output."""
+    match = _IMPORT_ERROR.search(output)
+    if match is None:
+        return None
+    return (
+        f"the tests fail to import ({match[1].strip()}) and covtasks found no test "
+        "dependencies to install (no test/tests/testing extra, test/dev dependency group or "
+        "requirements file such as requirements-test.txt): name them in the noxfile, "
+        'e.g. covtasks.nox.install(extra_install=["pytest-django", "-r", "ci/test.txt"]), '
+        'or install=["-e", ".", ...] to replace what is installed'
+    )
 
 
 def _exit_code(exc: CommandFailed) -> int | None:
@@ -99,15 +189,45 @@ def _exit_code(exc: CommandFailed) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def run_covtasks(session: nox.Session, *args: str, env: Mapping[str, str] | None = None) -> None:
-    """``python -m covtasks ARGS`` in the session; a non-zero exit is a session error."""
-    python = sys.executable if session.venv_backend == "none" else "python"
+def _python(session: nox.Session) -> str:
+    return sys.executable if session.venv_backend == "none" else "python"
+
+
+def run_covtasks(
+    session: nox.Session,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    hint: Callable[[int | None], str | None] | None = None,
+) -> None:
+    """``python -m covtasks ARGS`` in the session; a non-zero exit is a session error,
+    with ``hint(exit status)`` added when it has advice."""
     try:
-        session.run(python, "-m", "covtasks", *args, external=True, env=dict(env or {}))
+        session.run(_python(session), "-m", "covtasks", *args, external=True, env=dict(env or {}))
     except CommandFailed as exc:
         code = _exit_code(exc)
         meaning = EXIT_MEANING.get(code or 0, "failed")
-        session.error(f"covtasks {args[0]} exited {code}: {meaning}")
+        advice = hint(code) if hint is not None else None
+        session.error(
+            f"covtasks {args[0]} exited {code}: {meaning}{'; ' + advice if advice else ''}"
+        )
+
+
+def _import_advice(
+    session: nox.Session, code: int | None, env: Mapping[str, str] | None
+) -> str | None:
+    """For an unstable suite when no test dependency was found to install: pytest's
+    collection says whether the tests fail to import, and the advice names the options."""
+    if code != 3 or found_test_requirements(Path.cwd()):
+        return None
+    output = session.run(
+        _python(session),
+        *("-m", "pytest", "--collect-only", "-q", "-p", "no:randomly"),
+        external=True,
+        silent=True,
+        success_codes=range(256),
+        env=dict(env or {}),
+    )
+    return import_hint(output if isinstance(output, str) else "")
 
 
 def _installer(
@@ -179,7 +299,10 @@ def install(
         posargs = list(session.posargs)
         extra = ["--", *pytest_args] if pytest_args else []
         checks = ["--doctor"] if doctor and "--doctor" not in posargs else []
-        run_covtasks(session, "run", *checks, *posargs, *extra, env=env)
+        # Advice only when covtasks chose what to install (install=/extra_install= unset).
+        chosen = install is None and not extra_install
+        advice = (lambda code: _import_advice(session, code, env)) if chosen else None
+        run_covtasks(session, "run", *checks, *posargs, *extra, env=env, hint=advice)
 
     def coverage_combine(session: nox.Session) -> None:
         """Combine CI matrix job outputs (coverage-jobs/), publish and gate."""

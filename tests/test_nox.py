@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from covtasks.nox import covtasks_requirement, project_requirements
+from covtasks.errors import CovtasksError
+from covtasks.nox import covtasks_requirement, import_hint, project_requirements
 from tests.conftest import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
+PACKAGE = "[build-system]\nrequires = []\n[project]\nname = 'x'\n"
 NOXFILE = "import covtasks.nox\n\ncovtasks.nox.install({options})\n"
 
 
@@ -124,12 +126,139 @@ def test_covtasks_requirement_points_at_this_source_tree() -> None:
         ({"requirements.txt": "flask\n"}, [["-r", "requirements.txt"]]),
         ({"setup.py": "from setuptools import setup\nsetup()\n"}, [["-e", "."]]),
         ({}, []),
+        (
+            {"pyproject.toml": PACKAGE + "[dependency-groups]\ntests = ['pytest', 'hypothesis']\n"},
+            [["-e", ".", "pytest", "hypothesis"]],
+        ),
+        (
+            {
+                "pyproject.toml": PACKAGE + "[dependency-groups]\n"
+                "lint = ['ruff']\ntest = ['pytest']\n"
+                "Dev = [{include-group = 'test'}, {include-group = 'lint'}, 'ipython']\n"
+            },
+            [["-e", ".", "pytest", "ruff", "ipython"]],
+        ),
+        (
+            {"pyproject.toml": PACKAGE, "requirements/tests.in": "pytest\n"},
+            [["-e", ".", "-r", "requirements/tests.in"]],
+        ),
+        (
+            {
+                "pyproject.toml": PACKAGE,
+                "requirements/tests.in": "pytest\n",
+                "requirements/tests.txt": "pytest==8.0\n",
+            },
+            [["-e", ".", "-r", "requirements/tests.txt"]],
+        ),
+        (
+            {"pyproject.toml": PACKAGE, "requirements-test.txt": "x\n", "requirements.txt": "y\n"},
+            [["-e", ".", "-r", "requirements-test.txt"]],
+        ),
+        (
+            {"setup.py": "", "requirements-tests.txt": ""},
+            [["-e", ".", "-r", "requirements-tests.txt"]],
+        ),
+        (
+            {"setup.py": "", "test-requirements.txt": ""},
+            [["-e", ".", "-r", "test-requirements.txt"]],
+        ),
+        ({"setup.py": "", "requirements/dev.txt": ""}, [["-e", ".", "-r", "requirements/dev.txt"]]),
+        (
+            {"manage.py": "", "requirements.txt": "django\n", "requirements/test.txt": "pytest\n"},
+            [["-r", "requirements.txt", "-r", "requirements/test.txt"]],
+        ),
+        (
+            {"requirements-test.txt": "", "requirements-dev.txt": ""},
+            [["-r", "requirements-test.txt", "-r", "requirements-dev.txt"]],
+        ),
+        (
+            {
+                "pyproject.toml": "[project]\nname = 'app'\ndependencies = ['flask']\n"
+                "[project.optional-dependencies]\ntesting = ['pytest']\n"
+            },
+            [["flask", "pytest"]],
+        ),
     ],
-    ids=["package", "package-test-extra", "app-deps-and-group", "requirements", "setup-py", "bare"],
+    ids=[
+        "package",
+        "package-test-extra",
+        "app-deps-and-group",
+        "requirements",
+        "setup-py",
+        "bare",
+        "package-tests-group",
+        "package-dev-group-includes",
+        "package-requirements-in",
+        "compiled-txt-before-in",
+        "package-requirements-test-not-runtime",
+        "requirements-tests",
+        "test-requirements",
+        "requirements-dir-dev",
+        "cookiecutter-django",
+        "app-test-and-dev-files",
+        "app-testing-extra",
+    ],
 )
 def test_project_requirements(
     tmp_path: Path, files: dict[str, str], expected: list[list[str]]
 ) -> None:
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     assert project_requirements(tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ("dev = [{include-group = 'nope'}]", "dependency-groups.dev[0]: not a requirement"),
+        ("dev = [{include-group = 'test'}]\ntest = [{include-group = 'dev'}]", "is a cycle"),
+        ("test = 'pytest'", "dependency-groups.test: expected an array"),
+    ],
+    ids=["unknown-include", "cycle", "not-an-array"],
+)
+def test_bad_dependency_groups(tmp_path: Path, groups: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(PACKAGE + f"[dependency-groups]\n{groups}\n")
+    with pytest.raises(CovtasksError) as info:
+        project_requirements(tmp_path)
+    assert str(info.value).startswith(str(tmp_path / "pyproject.toml") + ": ")
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("output", "quoted"),
+    [
+        (
+            "E   ModuleNotFoundError: No module named 'hypothesis'\n",
+            "ModuleNotFoundError: No module named 'hypothesis'",
+        ),
+        ("E   ImportError: cannot import name 'x' from 'y'\n", "ImportError: cannot import name"),
+        ("1 failed\nE   assert 1 == 2\n", None),
+    ],
+    ids=["module-not-found", "import-error", "not-an-import-problem"],
+)
+def test_import_hint(output: str, quoted: str | None) -> None:
+    hint = import_hint(output)
+    if quoted is None:
+        assert hint is None
+    else:
+        assert hint is not None
+        assert quoted in hint
+        assert "covtasks.nox.install(extra_install=" in hint
+        assert "install=" in hint
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("found", [False, True], ids=["nothing-found", "requirements-found"])
+def test_unimportable_tests_name_the_install_options(project: ProjectFactory, found: bool) -> None:
+    p = with_noxfile(project)
+    p.write({"tests/test_needs.py": "import hypothesis_not_installed\n\ndef test_x():\n    pass\n"})
+    if found:
+        p.write({"requirements-test.txt": "hypothesis_not_installed\n"})
+    result = nox(p, "-s", "coverage")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "covtasks run exited 3" in out
+    advice = "No module named 'hypothesis_not_installed') and covtasks found no test dependencies"
+    assert (advice in out) is not found
+    assert ("covtasks.nox.install(extra_install=" in out) is not found
