@@ -109,7 +109,7 @@ def group_requirements(groups: Mapping[str, Any], name: str, file: str) -> list[
     return expand(_normalize(name), (_normalize(name),))
 
 
-def test_requirements(root: Path, doc: Mapping[str, Any]) -> list[str]:
+def find_test_requirements(root: Path, doc: Mapping[str, Any]) -> list[str]:
     """pip arguments for the test dependencies found besides extras: the test/tests/
     testing/dev dependency groups and the test requirements files."""
     found: list[str] = []
@@ -137,7 +137,7 @@ def _discover(root: Path) -> tuple[list[str], list[str], bool]:
     project = doc.get("project", {}) if isinstance(doc.get("project"), dict) else {}
     extras = project.get("optional-dependencies", {})
     test_extras = [e for e in _TEST_GROUPS[:3] if isinstance(extras, dict) and e in extras]
-    tests = test_requirements(root, doc)
+    tests = find_test_requirements(root, doc)
     if "build-system" in doc or (root / "setup.py").is_file():
         spec = f".[{','.join(test_extras)}]" if test_extras else "."
         return ["-e", spec], tests, bool(test_extras)
@@ -154,7 +154,7 @@ def project_requirements(root: Path) -> list[list[str]]:
     editable mode, with its ``test``/``tests``/``testing`` extra if it has one, so tests
     import the measured source tree. An application gets its declared dependencies and
     ``requirements.txt``, without itself. Both get the test dependencies found by
-    :func:`test_requirements`.
+    :func:`find_test_requirements`.
     """
     own, tests, _ = _discover(root)
     args = [*own, *tests]
