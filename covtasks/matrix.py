@@ -27,7 +27,7 @@ from covtasks.stable import SuiteResult, describe
 
 
 def job_manifest(cfg: Config, job_id: str, suite: SuiteResult, data_files: int) -> dict[str, Any]:
-    git = git_info(cfg.root, cfg.outputs())
+    git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
     return {
         "format": jobs.MANIFEST_FORMAT,
         "job": job_id,

@@ -118,8 +118,9 @@ def ratchet(
     precision: int,
 ) -> list[Check]:
     """No figure may drop, beyond its tolerance, against the last baseline of another
-    commit (pure). Figures the baseline lacks are new and pass."""
-    previous = next((b for b in reversed(baselines) if b.commit != head), None)
+    commit (pure). Figures the baseline lacks are new and pass. An entry measured with
+    uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
+    previous = next((b for b in reversed(baselines) if b.commit != head and not b.dirty), None)
     if previous is None:
         return []
     against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"

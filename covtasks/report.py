@@ -170,7 +170,7 @@ def publish_and_gate(
     reports.start()
     try:
         verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-        git = git_info(cfg.root, cfg.outputs())
+        git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
         stamp = now()
         section = covtasks_section(
             cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
@@ -182,7 +182,17 @@ def publish_and_gate(
     history: list[dict[str, Any]] = []
     write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
     keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    if cfg.trend is not None:
+    trend_lines: list[str] = []
+    if cfg.trend is not None and git.dirty:
+        # A baseline is a statement about a commit: a run with uncommitted changes
+        # never stands as, or replaces, its commit's entry.
+        trend_lines = [
+            f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
+            "project or untracked files under the measured source (commit them, then run "
+            "again to record this commit's baseline)"
+        ]
+    elif cfg.trend is not None:
+        trend_lines = [f"trend: {display_path(cfg.trend)}"]
         entry = trend.make_entry(
             date=stamp.date().isoformat(),
             timestamp=stamp.isoformat(),
@@ -201,7 +211,7 @@ def publish_and_gate(
         *warnings,
         *suite_notes(suite),
         f"metrics: {display_path(cfg.metrics)}",
-        *([f"trend: {display_path(cfg.trend)}"] if cfg.trend is not None else []),
+        *trend_lines,
         *written,
         *verdict_lines(verdict),
     )

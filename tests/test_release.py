@@ -22,8 +22,8 @@ def figures(overall: float = 80.0, **domains: float) -> Figures:
     return Figures(overall, domains, commit="new", dirty=False, stable=True)
 
 
-def base(commit: str | None, overall: float, **domains: float) -> Baseline:
-    return Baseline(date="2026-11-01", commit=commit, overall=overall, domains=domains)
+def base(commit: str | None, overall: float, dirty: bool = False, **domains: float) -> Baseline:
+    return Baseline(date="2026-11-01", commit=commit, overall=overall, domains=domains, dirty=dirty)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,7 @@ def base(commit: str | None, overall: float, **domains: float) -> Baseline:
         (figures(70.0), [base("old", 80.0), base("new", 70.0)], 0.0, ["overall"]),
         (figures(70.0), [base("new", 90.0)], 0.0, []),
         (figures(79.996), [base("old", 80.0)], 0.0, []),
+        (figures(70.0), [base("old", 80.0), base("mid", 70.0, dirty=True)], 0.0, ["overall"]),
     ],
     ids=[
         "same",
@@ -49,6 +50,7 @@ def base(commit: str | None, overall: float, **domains: float) -> Baseline:
         "skips-own-commit",
         "no-other-commit",
         "equal-at-precision",
+        "skips-dirty-entries",
     ],
 )
 def test_ratchet(
@@ -203,3 +205,32 @@ def test_suggest_prints_passing_thresholds(repo: Project) -> None:
     overall = json.loads(repo.path(METRICS).read_text())["totals"]["percent_covered"]
     result = repo.run("gate", "--suggest")
     assert f"fail_under = {round(overall, 2):g}" in result.stdout
+
+
+UNTESTED = "def untested(x: int) -> int:\n    if x:\n        return x\n    return -x\n"
+
+
+@pytest.mark.slow
+def test_a_dirty_run_never_replaces_a_baseline(repo: Project) -> None:
+    """Issue 14: an untracked new file measured on commit A must not stand as A's
+    baseline, so committing it as B and measuring B shows the drop."""
+    repo.write({"pkg/gov/extra.py": UNTESTED})
+    dirty = repo.run("run")
+    assert dirty.returncode == 0, dirty.stdout + dirty.stderr
+    commit_all(repo, "add an untested function")
+    assert repo.run("run").returncode == 0
+    result = repo.run("gate", "--release")
+    assert result.returncode == 1, result.stdout
+    assert "  - governance: dropped from" in result.stdout
+
+
+@pytest.mark.slow
+def test_untracked_source_file_makes_the_run_dirty(repo: Project) -> None:
+    trend_path = repo.path("tests/coverage_reports/trends/coverage_trend.json")
+    before = trend_path.read_text()
+    repo.write({"pkg/gov/extra.py": UNTESTED})
+    result = repo.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(repo.path(METRICS).read_text())["covtasks"]["dirty"] is True
+    assert trend_path.read_text() == before
+    assert "coverage_trend.json not updated: uncommitted changes" in result.stdout
