@@ -87,19 +87,20 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
 
 
 def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
-    """The jobs' suite results summed, flaky tests named with their job."""
+    """The jobs' suite results summed, flaky tests named with their job; a quarantined
+    test that failed in any job is not listed as passing."""
     totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
     for key in ("collected", "passed", "failed", "errors", "skipped", "xfailed", "xpassed"):
         totals[key] = sum(int(j.manifest["suite"].get(key) or 0) for j in found)
     totals["flaky"] = [
         {**f, "job": j.id} for j in found for f in j.manifest["suite"].get("flaky", [])
     ]
-    totals["quarantined_failed"] = sorted(
-        {n for j in found for n in j.manifest["suite"].get("quarantined_failed", [])}
-    )
-    totals["quarantined_passed"] = sorted(
-        {n for j in found for n in j.manifest["suite"].get("quarantined_passed", [])}
-    )
+    failed = {n for j in found for n in j.manifest["suite"].get("quarantined_failed", [])}
+    passed = {n for j in found for n in j.manifest["suite"].get("quarantined_passed", [])}
+    totals["quarantined_failed"] = sorted(failed)
+    # A quarantined test passes "now" only if it passed in every job that ran it: one
+    # failure anywhere keeps it in quarantine.
+    totals["quarantined_passed"] = sorted(passed - failed)
     return totals
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from covtasks import jobs
+from covtasks import jobs, matrix
 from covtasks.errors import CovtasksError
 from tests.conftest import BASIC_FILES, Project, cli_env
 
@@ -91,6 +91,33 @@ def fake_job(job_id: str, tmp: Path, **changes: Any) -> jobs.Job:
 def test_problems(tmp_path: Path, changes: dict[str, Any], expect: Any, problem: str) -> None:
     found = [fake_job("a", tmp_path), fake_job("b", tmp_path, **changes)]
     assert jobs.problems(found, expect) == [problem]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "failed", "passed"),
+    [
+        ({"quarantined_passed": ["t1"]}, {"quarantined_passed": ["t1"]}, [], ["t1"]),
+        ({"quarantined_failed": ["t1"]}, {"quarantined_passed": ["t1"]}, ["t1"], []),
+        ({"quarantined_passed": ["t1"]}, {"quarantined_failed": ["t1"]}, ["t1"], []),
+        ({"quarantined_passed": ["t1"]}, {}, [], ["t1"]),
+        (
+            {"quarantined_passed": ["t1", "t2"]},
+            {"quarantined_failed": ["t2"], "quarantined_passed": ["t3"]},
+            ["t2"],
+            ["t1", "t3"],
+        ),
+    ],
+    ids=["passed-in-both", "failed-then-passed", "passed-then-failed", "ran-in-one", "mixed"],
+)
+def test_combined_quarantine(
+    tmp_path: Path, a: dict[str, Any], b: dict[str, Any], failed: list[str], passed: list[str]
+) -> None:
+    found = [
+        fake_job("a", tmp_path, suite={"stable": True, **a}),
+        fake_job("b", tmp_path, suite={"stable": True, **b}),
+    ]
+    suite = matrix.combined_suite(found)
+    assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
 
 
 def test_duplicate_job_ids_are_named(tmp_path: Path) -> None:
@@ -201,6 +228,39 @@ def test_unstable_job_writes_a_manifest_and_blocks_combine(
     assert b.run("run", "--job", "bad", "--job-dir", str(out)).returncode == 3
     result = here.run("combine")
     assert "job 'bad': the test suite was not stable (collection/import errors: 1)" in result.stderr
+
+
+QUARANTINED = {
+    "tests/test_q.py": """
+        import os
+
+        def test_sometimes():
+            assert os.environ.get("Q_FAILS") != "1"
+        """,
+    "pyproject.toml": BASIC_FILES["pyproject.toml"]
+    + """
+        [tool.covtasks.stable]
+        quarantine = [{ id = "tests/test_q.py::test_sometimes", reason = "flaky on a" }]
+        """,
+}
+
+
+@pytest.mark.slow
+def test_quarantined_test_that_failed_in_one_job_is_not_released(
+    two_checkouts: tuple[Project, Project, Project],
+) -> None:
+    a, b, here = two_checkouts
+    out = here.path("coverage-jobs")
+    for checkout in (a, b, here):
+        checkout.write(QUARANTINED)
+    run_job(a, "a", out, Q_FAILS="1")
+    run_job(b, "b", out)
+    result = here.run("combine", "--expect", "a,b")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passes now" not in result.stdout
+    suite = json.loads(here.path(METRICS).read_text())["covtasks"]["suite"]
+    assert suite["quarantined_failed"] == ["tests/test_q.py::test_sometimes"]
+    assert suite["quarantined_passed"] == []
 
 
 @pytest.mark.slow
