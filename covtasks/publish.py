@@ -31,6 +31,9 @@ from covtasks.gitinfo import GitInfo
 from covtasks.numbers import Analysis, DomainNumbers
 
 METRICS_FORMAT = 1
+# ``covtasks.completeness``: whether every worker / expected job was proven present.
+CHECKED = "checked"
+UNCHECKED = "unchecked"
 
 
 def versions() -> dict[str, str]:
@@ -67,6 +70,7 @@ def covtasks_section(
     jobs: Sequence[Mapping[str, Any]],
     git: GitInfo,
     timestamp: datetime.datetime,
+    completeness: str = CHECKED,
 ) -> dict[str, Any]:
     return {
         "format": METRICS_FORMAT,
@@ -79,6 +83,7 @@ def covtasks_section(
         "precision": cfg.precision,
         "source": list(cfg.source),
         "jobs": list(jobs),
+        "completeness": completeness,
         "suite": dict(suite),
         "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},
         "domains": {d.name: _domain_json(d, cfg.precision) for d in analysis.domains},

@@ -29,6 +29,8 @@ from covtasks.measure import RunOutput, Worker
 from covtasks.numbers import Analysis, analyse
 from covtasks.pipeline import preflight, say
 from covtasks.publish import (
+    CHECKED,
+    UNCHECKED,
     covtasks_section,
     json_report,
     keep_data,
@@ -154,6 +156,8 @@ def publish_and_gate(
     suite: Mapping[str, Any],
     jobs: Sequence[Mapping[str, Any]],
     out: TextIO,
+    *,
+    completeness: str = CHECKED,
 ) -> int:
     """Analyse combined data, write metrics/reports/trend, print the verdict."""
     report = json_report(cov, staging / "coverage.json")
@@ -173,7 +177,14 @@ def publish_and_gate(
         git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
         stamp = now()
         section = covtasks_section(
-            cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
+            cfg,
+            analysis,
+            verdict,
+            suite=suite,
+            jobs=jobs,
+            git=git,
+            timestamp=stamp,
+            completeness=completeness,
         )
         reports.finish()
     finally:
@@ -235,21 +246,25 @@ def execute(args: argparse.Namespace) -> int:
     if not kept.is_file():
         raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
     inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
-    suite, jobs = previous_run(cfg.metrics)
+    suite, jobs, completeness = previous_run(cfg.metrics)
     staging = measure.make_staging(cfg.root)
     try:
         shutil.copyfile(kept, staging / measure.DATA_NAME)
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         cov.load()
-        return publish_and_gate(cfg, cov, staging, suite, jobs, sys.stdout)
+        return publish_and_gate(
+            cfg, cov, staging, suite, jobs, sys.stdout, completeness=completeness
+        )
     finally:
         measure.remove_staging(staging)
 
 
-def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The suite results and jobs recorded by the run that produced the data."""
+def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """The suite results, jobs and completeness recorded by the run that produced
+    the data."""
     try:
         section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
     except (OSError, ValueError, AttributeError):
-        return {}, []
-    return dict(section.get("suite") or {}), list(section.get("jobs") or [])
+        return {}, [], CHECKED
+    completeness = UNCHECKED if section.get("completeness") == UNCHECKED else CHECKED
+    return dict(section.get("suite") or {}), list(section.get("jobs") or []), completeness

@@ -41,6 +41,7 @@ def test_expand_braces(text: str, expected: list[str]) -> None:
         ("py39,py313", ("py39", "py313")),
         ("py{39,313}-linux,win", ("py39-linux", "py313-linux", "win")),
         (" a , b ", ("a", "b")),
+        ("any", "any"),
     ],
 )
 def test_parse_expect(value: str, expected: int | tuple[str, ...]) -> None:
@@ -79,12 +80,16 @@ def fake_job(job_id: str, tmp: Path, **changes: Any) -> jobs.Job:
         ({}, ("a",), "unexpected job(s): b"),
         (
             {"suite": {"stable": False, "reasons": ["setup errors: 2"]}},
-            None,
+            "any",
             "job 'b': the test suite was not stable (setup errors: 2)",
         ),
-        ({"commit": "def"}, None, "jobs measured different commits: a=abc, b=def"),
-        ({"branch": False}, None, "branch and line-only jobs cannot be combined: a=branch, b=line"),
-        ({"source": ["src"]}, None, "jobs measured different source roots: a=pkg; b=src"),
+        ({"commit": "def"}, "any", "jobs measured different commits: a=abc, b=def"),
+        (
+            {"branch": False},
+            "any",
+            "branch and line-only jobs cannot be combined: a=branch, b=line",
+        ),
+        ({"source": ["src"]}, "any", "jobs measured different source roots: a=pkg; b=src"),
     ],
     ids=["count", "missing", "unexpected", "unstable", "commit", "branch-mix", "source-roots"],
 )
@@ -120,10 +125,16 @@ def test_combined_quarantine(
     assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
 
 
+def test_expect_any_checks_consistency_not_completeness(tmp_path: Path) -> None:
+    found = [fake_job("a", tmp_path)]
+    assert jobs.problems(found, "any") == []
+    assert jobs.problems(found, 2) == ["expected 2 jobs, found 1: a"]
+
+
 def test_duplicate_job_ids_are_named(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     found = [fake_job("a", tmp_path), fake_job("a", tmp_path / "x")]
-    assert jobs.problems(found, None)[0].startswith("job 'a' appears more than once")
+    assert jobs.problems(found, "any")[0].startswith("job 'a' appears more than once")
 
 
 def test_windows_roots_keep_their_separator(tmp_path: Path) -> None:
@@ -226,7 +237,7 @@ def test_unstable_job_writes_a_manifest_and_blocks_combine(
     run_job(a, "good", out)
     b.write({"tests/test_broken.py": "import nowhere\n"})
     assert b.run("run", "--job", "bad", "--job-dir", str(out)).returncode == 3
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "good,bad")
     assert "job 'bad': the test suite was not stable (collection/import errors: 1)" in result.stderr
 
 
@@ -271,7 +282,7 @@ def test_jobs_from_another_commit_are_refused(
     out = here.path("coverage-jobs")
     run_job(a, "a", out, COVTASKS_COMMIT="1111111")
     run_job(b, "b", out, COVTASKS_COMMIT="2222222")
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "a,b")
     assert "jobs measured different commits" in result.stderr
 
 
@@ -285,7 +296,7 @@ def test_mixed_branch_and_line_jobs_are_refused(
     toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 2\nbranch = false")
     b.write({"pyproject.toml": toml})
     run_job(b, "b", out)
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "a,b")
     assert "branch and line-only jobs cannot be combined" in result.stderr
 
 
@@ -323,7 +334,7 @@ def test_windows_paths_in_a_job_are_remapped(project: ProjectFactory) -> None:
     here = project(extra={"pyproject.toml": LINE_ONLY})
     root = "D:\\a\\proj\\proj"
     write_foreign_job(here.path("coverage-jobs"), root, {root + "\\pkg\\gov\\rules.py": [1, 2, 3]})
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "foreign")
     assert result.returncode == 0, result.stderr
     files = json.loads(here.path(METRICS).read_text())["files"]
     assert files["pkg/gov/rules.py"]["executed_lines"] == [1, 2, 3]
@@ -333,10 +344,32 @@ def test_windows_paths_in_a_job_are_remapped(project: ProjectFactory) -> None:
 def test_unmappable_paths_are_reported(project: ProjectFactory) -> None:
     here = project(extra={"pyproject.toml": LINE_ONLY})
     write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gone.py": [1]})
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "1")
     assert result.returncode == 2
     assert "could not be mapped to this checkout: /ci/proj/pkg/gone.py" in result.stderr
     assert not here.path("tests/coverage_reports").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["option", "config"])
+def test_expect_any_combines_unchecked_and_says_so(project: ProjectFactory, how: str) -> None:
+    toml = LINE_ONLY.replace("workers = 2", 'workers = 2\nexpected_jobs = "any"', 1)
+    here = project(extra={"pyproject.toml": toml if how == "config" else LINE_ONLY})
+    write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gov/rules.py": [1]})
+    result = here.run("combine", *(["--expect", "any"] if how == "option" else []))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "combined 1 job(s): foreign (completeness not checked" in result.stdout
+    assert json.loads(here.path(METRICS).read_text())["covtasks"]["completeness"] == "unchecked"
+
+
+@pytest.mark.slow
+def test_expected_jobs_are_recorded_as_checked(project: ProjectFactory) -> None:
+    here = project(extra={"pyproject.toml": LINE_ONLY})
+    write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gov/rules.py": [1]})
+    result = here.run("combine", "--expect", "foreign")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "completeness" not in result.stdout
+    assert json.loads(here.path(METRICS).read_text())["covtasks"]["completeness"] == "checked"
 
 
 # --- several interpreters ---------------------------------------------------------
