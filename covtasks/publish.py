@@ -92,12 +92,21 @@ def covtasks_section(
     }
 
 
-def json_report(cov: coverage.Coverage, outfile: Path) -> dict[str, Any]:
-    """coverage.py's JSON report of the combined data, written once and read back."""
+def json_report(cov: coverage.Coverage, outfile: Path, precision: int) -> dict[str, Any]:
+    """coverage.py's JSON report of the combined data, written once and read back.
+
+    It is written at covtasks' ``precision``, so its ``percent_covered_display``
+    fields agree with covtasks' table; the project's own ``[report] precision`` still
+    applies to the html and XML reports, which are written afterwards.
+    """
+    saved = cov.get_option("report:precision")
+    cov.set_option("report:precision", precision)
     try:
         cov.json_report(outfile=str(outfile))
     except CoverageException as exc:
         raise CovtasksError(f"coverage could not report: {' '.join(str(exc).split())}") from exc
+    finally:
+        cov.set_option("report:precision", saved)
     data: dict[str, Any] = json.loads(outfile.read_text(encoding="utf-8"))
     return data
 

@@ -145,7 +145,11 @@ def publish_run(
     check_complete(processes, output.data_files, str(staging))
     cov = make_coverage(cfg, staging / measure.DATA_NAME)
     combine_files(cov, output.data_files)
-    job = {"id": "local", "workers": len(output.workers), "data_files": len(output.data_files)}
+    job = {
+        "id": "local",
+        "workers": len(output.workers),
+        "data_files": len(output.data_files),
+    }
     return publish_and_gate(cfg, cov, staging, suite, [job], out)
 
 
@@ -160,7 +164,7 @@ def publish_and_gate(
     completeness: str = CHECKED,
 ) -> int:
     """Analyse combined data, write metrics/reports/trend, print the verdict."""
-    report = json_report(cov, staging / "coverage.json")
+    report = json_report(cov, staging / "coverage.json", cfg.precision)
     analysis = analyse(report, cfg.domains, cfg.root)
     warnings = source_warnings(cfg, analysis)  # the last check that can refuse the data
     reports = Reports(
