@@ -57,6 +57,11 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
+def cores(jobs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The coverage cores that measured the jobs (one for a local run), sorted."""
+    return sorted({str(j["core"]) for j in jobs if j.get("core")})
+
+
 def _domain_json(d: DomainNumbers, precision: int) -> dict[str, Any]:
     return {**d.numbers.to_json(precision), "fail_under": d.fail_under, "paths": list(d.files)}
 
@@ -83,6 +88,7 @@ def covtasks_section(
         "precision": cfg.precision,
         "source": list(cfg.source),
         "jobs": list(jobs),
+        "cores": cores(jobs),
         "completeness": completeness,
         "suite": dict(suite),
         "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},

@@ -31,11 +31,13 @@ from covtasks.pipeline import preflight, say
 from covtasks.publish import (
     CHECKED,
     UNCHECKED,
+    cores,
     covtasks_section,
     json_report,
     keep_data,
     now,
     step_summary,
+    versions,
     write_metrics,
 )
 from covtasks.render import Row, markdown, rows, table, verdict_lines
@@ -115,7 +117,18 @@ def summary_markdown(
                 f"{(job.get('suite') or {}).get('passed', '')} |"
             )
         parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
+    parts.append(footer(jobs))
     return "\n\n".join(parts)
+
+
+def footer(jobs: Sequence[Mapping[str, Any]]) -> str:
+    """The summary's last line: the tools, and the coverage core(s) that measured."""
+    v = versions()
+    measured = ", ".join(cores(jobs)) or "not recorded"
+    return (
+        f"<sub>covtasks {v['covtasks']} · coverage {v['coverage']} (core: {measured}) · "
+        f"{v['implementation']} {v['python']}</sub>"
+    )
 
 
 def suite_notes(suite: Mapping[str, Any]) -> list[str]:
@@ -149,6 +162,7 @@ def publish_run(
         "id": "local",
         "workers": len(output.workers),
         "data_files": len(output.data_files),
+        "core": measure.measurement_core(cfg),
     }
     return publish_and_gate(cfg, cov, staging, suite, [job], out)
 

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from covtasks import jobs, matrix
+from covtasks.config import load_config
 from covtasks.errors import CovtasksError
+from covtasks.measure import measurement_core
 from tests.conftest import BASIC_FILES, Project, cli_env
 
 ProjectFactory = Callable[..., Project]
@@ -211,10 +213,9 @@ def test_combined_jobs_equal_coverage_combine_with_paths(
     run_job(b, "b", out, "-k", "epi")
     result = here.run("combine", "--expect", "a,b")
     assert result.returncode == 0, result.stdout + result.stderr
-    ours = {
-        f: v["executed_lines"]
-        for f, v in json.loads(here.path(METRICS).read_text())["files"].items()
-    }
+    metrics = json.loads(here.path(METRICS).read_text())
+    assert metrics["covtasks"]["cores"] == [measurement_core(load_config(here.root))]
+    ours = {f: v["executed_lines"] for f, v in metrics["files"].items()}
     data = [out / "a" / "coverage.db", out / "b" / "coverage.db"]
     assert ours == oracle(here, data, [a.root, b.root])
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from covtasks.config import load_config
+from covtasks.measure import measurement_core
 from covtasks.numbers import display_percent
-from covtasks.publish import _CHUNK, _splice_offset, write_metrics
+from covtasks.publish import _CHUNK, _splice_offset, cores, write_metrics
 from tests.conftest import BASIC_FILES, Project
 
 METRICS = "tests/coverage_reports/metrics/coverage.json"
@@ -77,6 +79,19 @@ def test_whitespace_beyond_the_tail_window_falls_back_to_encoding(tmp_path: Path
     assert json.loads((tmp_path / "m.json").read_text()) == {**REPORT, "covtasks": SECTION}
 
 
+@pytest.mark.parametrize(
+    ("jobs", "expected"),
+    [
+        ([{"id": "local", "core": "ctrace"}], ["ctrace"]),
+        ([{"core": "sysmon"}, {"core": "ctrace"}, {"core": "sysmon"}], ["ctrace", "sysmon"]),
+        ([{"id": "old-manifest"}, {"core": None}], []),
+    ],
+    ids=["local", "matrix", "not-recorded"],
+)
+def test_cores(jobs: list[dict[str, Any]], expected: list[str]) -> None:
+    assert cores(jobs) == expected
+
+
 # --- a real run ---------------------------------------------------------------------
 
 
@@ -89,6 +104,17 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[st
     assert result.returncode == 0, result.stdout + result.stderr
     metrics = json.loads(p.path(METRICS).read_text(encoding="utf-8"))
     return p, metrics, summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_metrics_and_summary_name_the_core(
+    measured: tuple[Project, dict[str, Any], str],
+) -> None:
+    p, metrics, summary = measured
+    core = measurement_core(load_config(p.root))
+    assert metrics["covtasks"]["cores"] == [core]
+    assert metrics["covtasks"]["jobs"][0]["core"] == core
+    assert f"(core: {core})" in summary.strip().splitlines()[-1]
 
 
 @pytest.mark.slow
