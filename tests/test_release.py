@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.errors import CovtasksError
-from covtasks.release import Figures, freshness, ratchet, read_metrics
+from covtasks.release import Figures, freshness, ratchet, read_metrics, suggestion
 from covtasks.trend import Baseline
 from tests.conftest import BASIC_FILES, Project
 
@@ -93,6 +93,43 @@ def test_freshness(
 ) -> None:
     checks = freshness(Figures(90.0, {}, commit, dirty, stable), head)
     assert [c.kind for c in checks] == kinds
+
+
+@pytest.mark.parametrize(
+    ("percent", "configured", "line"),
+    [
+        (84.376, 50.0, "fail_under = 84.38  # now 50"),
+        (84.376, None, "fail_under = 84.38  # now unset"),
+        (84.376, 84.38, "fail_under = 84.38  # now 84.38"),
+        (84.3749, 84.375, "fail_under = 84.375  # now 84.375"),
+        (99.999, 90.0, "fail_under = 99.99  # now 90"),
+        (100.0, 100.0, "fail_under = 100  # now 100"),
+        (
+            65.03,
+            80.0,
+            "# fail_under = 80 fails: gov is at 65.03%; raise the coverage "
+            "(--suggest never lowers a threshold)",
+        ),
+        (
+            99.999,
+            100.0,
+            "# fail_under = 100 fails: gov is at 99.99%; raise the coverage "
+            "(--suggest never lowers a threshold)",
+        ),
+    ],
+    ids=[
+        "raise",
+        "unset",
+        "equal",
+        "more-decimals",
+        "near-100",
+        "exactly-100",
+        "failing",
+        "failing-100",
+    ],
+)
+def test_suggestion(percent: float, configured: float | None, line: str) -> None:
+    assert suggestion("gov", percent, configured, 2) == line
 
 
 @pytest.mark.parametrize(
@@ -234,3 +271,20 @@ def test_untracked_source_file_makes_the_run_dirty(repo: Project) -> None:
     assert json.loads(repo.path(METRICS).read_text())["covtasks"]["dirty"] is True
     assert trend_path.read_text() == before
     assert "coverage_trend.json not updated: uncommitted changes" in result.stdout
+
+
+@pytest.mark.slow
+def test_suggest_never_lowers_a_failing_floor(repo: Project) -> None:
+    governance = json.loads(repo.path(METRICS).read_text())["covtasks"]["domains"]["governance"]
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        '["pkg/gov/**"]\n        fail_under = 50', '["pkg/gov/**"]\n        fail_under = 99'
+    )
+    assert toml != BASIC_FILES["pyproject.toml"]
+    repo.write({"pyproject.toml": toml})
+    result = repo.run("gate", "--suggest")
+    assert result.returncode == 0, result.stderr
+    shown = governance["percent_covered_display"]
+    assert f"# fail_under = 99 fails: governance is at {shown}%" in result.stdout
+    settings = [line for line in result.stdout.splitlines() if line.startswith("fail_under")]
+    assert len(settings) == 3  # overall, security, episodes: governance has none
+    assert all("  # now " in line for line in settings)
