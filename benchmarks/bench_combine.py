@@ -179,7 +179,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     combine_files(cov, files)
     done("combine")
 
-    coverage_json = json_report(cov, out / "coverage.json")
+    coverage_json = json_report(cov, out / "coverage.json", cfg.precision)
     done("json_report")
 
     analysis = analyse(coverage_json, cfg.domains, cfg.root)

@@ -93,9 +93,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     combine.add_argument(
         "--expect",
-        metavar="N|IDS",
-        help="how many jobs, or their ids: 3, py39,py313 or 'py{39,313}-{linux,mac}' "
-        "(default: expected_jobs in config)",
+        metavar="N|IDS|any",
+        help="how many jobs, or their ids: 3, py39,py313 or 'py{39,313}-{linux,mac}'; "
+        "'any' combines whatever is there without a completeness check (default: "
+        "expected_jobs in config; one of them is required)",
     )
     for name, module, summary in COMMAND_MODULES:
         subparser = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from covtasks import globs
 from covtasks.covconfig import load_toml, read_coverage_settings
@@ -82,7 +82,7 @@ class Config:
     domains: tuple[Domain, ...] = ()
     coverage_file: Path | None = None
     core: str = "auto"
-    expected_jobs: int | tuple[str, ...] | None = None
+    expected_jobs: int | tuple[str, ...] | Literal["any"] | None = None
     tolerance: float = 0.0
     diff_fail_under: float | None = None
     job_dir: Path = Path("coverage-jobs")
@@ -305,10 +305,12 @@ def _stable(reader: _Reader, value: object, today: datetime.date) -> StableConfi
     )
 
 
-def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | None:
+def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | Literal["any"] | None:
     key = "tool.covtasks.expected_jobs"
     if value is None:
         return None
+    if value == "any":  # combine whatever jobs are there, without a completeness check
+        return "any"
     if isinstance(value, int) and not isinstance(value, bool):
         return reader.count(value, key, low=1)
     if isinstance(value, list):
@@ -318,7 +320,8 @@ def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | No
             raise reader.fail(key, f"job id(s) listed twice: {', '.join(dupes)}")
         return ids
     raise reader.fail(
-        key, f"expected a number of jobs or an array of job ids, got {_describe(value)}"
+        key,
+        f'expected a number of jobs, an array of job ids or "any", got {_describe(value)}',
     )
 
 

@@ -164,7 +164,7 @@ class ProjectFacts:
     report_omit: tuple[str, ...] = ()
     report_include: tuple[str, ...] = ()
     relative_files: bool = False
-    expected_jobs: int | tuple[str, ...] | None = None
+    expected_jobs: int | tuple[str, ...] | str | None = None  # str: "any"
     pytest_args: tuple[PytestArgs, ...] = ()
     core: str = "auto"
     core_where: str = "tool.covtasks.core"

@@ -30,8 +30,18 @@ def _git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def git_info(root: Path, outputs: Iterable[Path | None] = ()) -> GitInfo:
-    """HEAD's sha and whether tracked files differ from it (None outside git).
+# The files coverage.py measures under a source root (and reports unexecuted).
+_SOURCE_SUFFIXES = (".py", ".pyw")
+
+
+def git_info(
+    root: Path, outputs: Iterable[Path | None] = (), sources: Iterable[Path] = ()
+) -> GitInfo:
+    """HEAD's sha and whether the tree differs from it (None outside git).
+
+    Dirty means a tracked file of the project differs from HEAD, or an untracked,
+    not ignored Python file lies under one of ``sources`` (the measured source roots:
+    such a file changes the figure as much as an edit does).
 
     ``outputs`` (covtasks' own metrics, trend and reports) do not make a tree dirty:
     a committed trend file is rewritten by every run.
@@ -47,4 +57,15 @@ def git_info(root: Path, outputs: Iterable[Path | None] = ()) -> GitInfo:
         return GitInfo(None)
     excludes = [f":(exclude){p}" for p in outputs if p is not None]
     status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *excludes)
-    return GitInfo(commit, dirty=bool(status))
+    if status:
+        return GitInfo(commit, dirty=True)
+    roots = [str(s) for s in sources]
+    if roots:
+        untracked = _git(
+            root, "ls-files", "-z", "--others", "--exclude-standard", "--", *roots, *excludes
+        )
+        if untracked is None:  # git could not tell: never let the run stand as a baseline
+            return GitInfo(commit, dirty=True)
+        if any(name.endswith(_SOURCE_SUFFIXES) for name in untracked.split("\0")):
+            return GitInfo(commit, dirty=True)
+    return GitInfo(commit, dirty=False)

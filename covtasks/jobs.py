@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union
 
 from covtasks.errors import CovtasksError
 
@@ -29,6 +29,14 @@ DATA = "coverage.db"
 MANIFEST_FORMAT = 1
 JOB_ID = re.compile(r"[A-Za-z0-9_.=+-]+")
 _REQUIRED = ("format", "job", "root", "source", "branch", "suite", "data_file")
+# ``--expect any`` / ``expected_jobs = "any"``: combine whatever is there, unchecked.
+ANY: Literal["any"] = "any"
+Expectation = Union[int, tuple[str, ...], Literal["any"]]
+NO_EXPECTATION = (
+    "combine needs to know which jobs to expect: give --expect N (a number of jobs), "
+    "--expect ID,ID (their ids), expected_jobs in [tool.covtasks], or --expect any to "
+    "combine whatever is there without checking that it is complete"
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +94,12 @@ def expand_braces(text: str) -> list[str]:
     ]
 
 
-def parse_expect(value: str) -> int | tuple[str, ...]:
-    """``--expect 3``, ``--expect py39,py313`` or ``--expect 'py{39,313}'``."""
+def parse_expect(value: str) -> Expectation:
+    """``--expect 3``, ``--expect py39,py313``, ``--expect 'py{39,313}'`` or
+    ``--expect any``."""
     value = value.strip()
+    if value == ANY:
+        return ANY
     if value.isdigit():
         count = int(value)
         if count < 1:
@@ -166,8 +177,9 @@ def find_jobs(paths: Iterable[Path]) -> list[Job]:
     return jobs
 
 
-def problems(jobs: Sequence[Job], expect: int | tuple[str, ...] | None) -> list[str]:
-    """Everything that makes this set of jobs unfit to combine (pure)."""
+def problems(jobs: Sequence[Job], expect: Expectation) -> list[str]:
+    """Everything that makes this set of jobs unfit to combine (pure). With
+    ``expect == "any"`` the set is not checked for completeness, only for consistency."""
     found: list[str] = []
     ids = [j.id for j in jobs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

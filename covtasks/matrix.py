@@ -21,13 +21,13 @@ from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.gitinfo import git_info
 from covtasks.pipeline import measure_stably, preflight, say
-from covtasks.publish import now, versions
+from covtasks.publish import CHECKED, UNCHECKED, now, versions
 from covtasks.report import make_coverage, publish_and_gate
 from covtasks.stable import SuiteResult, describe
 
 
 def job_manifest(cfg: Config, job_id: str, suite: SuiteResult, data_files: int) -> dict[str, Any]:
-    git = git_info(cfg.root, cfg.outputs())
+    git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
     return {
         "format": jobs.MANIFEST_FORMAT,
         "job": job_id,
@@ -87,35 +87,42 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
 
 
 def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
-    """The jobs' suite results summed, flaky tests named with their job."""
+    """The jobs' suite results summed, flaky tests named with their job; a quarantined
+    test that failed in any job is not listed as passing."""
     totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
     for key in ("collected", "passed", "failed", "errors", "skipped", "xfailed", "xpassed"):
         totals[key] = sum(int(j.manifest["suite"].get(key) or 0) for j in found)
     totals["flaky"] = [
         {**f, "job": j.id} for j in found for f in j.manifest["suite"].get("flaky", [])
     ]
-    totals["quarantined_failed"] = sorted(
-        {n for j in found for n in j.manifest["suite"].get("quarantined_failed", [])}
-    )
-    totals["quarantined_passed"] = sorted(
-        {n for j in found for n in j.manifest["suite"].get("quarantined_passed", [])}
-    )
+    failed = {n for j in found for n in j.manifest["suite"].get("quarantined_failed", [])}
+    passed = {n for j in found for n in j.manifest["suite"].get("quarantined_passed", [])}
+    totals["quarantined_failed"] = sorted(failed)
+    # A quarantined test passes "now" only if it passed in every job that ran it: one
+    # failure anywhere keeps it in quarantine.
+    totals["quarantined_passed"] = sorted(passed - failed)
     return totals
 
 
 def combine(
     cfg: Config,
     paths: Sequence[Path],
-    expect: int | tuple[str, ...] | None,
+    expect: jobs.Expectation | None,
     out: TextIO,
 ) -> int:
-    """``covtasks combine``: verify, remap, combine, then publish and gate."""
+    """``covtasks combine``: verify, remap, combine, then publish and gate.
+
+    Without an expectation (``--expect`` or ``expected_jobs``) nothing is combined: a
+    missing job must always be detected, so "whatever is there" is said explicitly
+    (``--expect any``) and recorded as ``completeness: unchecked``."""
+    wanted = expect if expect is not None else cfg.expected_jobs
+    if wanted is None:
+        raise CovtasksError(jobs.NO_EXPECTATION, "--expect")
     preflight(cfg)
     found = jobs.find_jobs(paths or [cfg.job_dir])
     where = ", ".join(display_path(p) for p in paths or [cfg.job_dir])
     if not found:
         raise CovtasksError(f"no job output (*/{jobs.MANIFEST}) found in {where}")
-    wanted = expect if expect is not None else cfg.expected_jobs
     issues = jobs.problems(found, wanted)
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
@@ -133,9 +140,17 @@ def combine(
                 f"{len(stray)} measured file(s) could not be mapped to this checkout: {shown}; "
                 "add their location to [tool.coverage.paths]",
             )
-        say(out, f"covtasks: combined {len(found)} job(s): {', '.join(j.id for j in found)}")
+        unchecked = wanted == jobs.ANY
+        say(
+            out,
+            f"covtasks: combined {len(found)} job(s): {', '.join(j.id for j in found)}"
+            + (" (completeness not checked: expecting any jobs)" if unchecked else ""),
+        )
         summaries = [j.summary() for j in found]
-        return publish_and_gate(cfg, cov, staging, combined_suite(found), summaries, out)
+        completeness = UNCHECKED if unchecked else CHECKED
+        return publish_and_gate(
+            cfg, cov, staging, combined_suite(found), summaries, out, completeness=completeness
+        )
     finally:
         measure.remove_staging(staging)
 

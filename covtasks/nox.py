@@ -305,7 +305,8 @@ def install(
         run_covtasks(session, "run", *checks, *posargs, *extra, env=env, hint=advice)
 
     def coverage_combine(session: nox.Session) -> None:
-        """Combine CI matrix job outputs (coverage-jobs/), publish and gate."""
+        """Combine CI matrix job outputs (coverage-jobs/), publish and gate; say which
+        jobs to expect: ``-- --expect N|IDS|any`` or ``expected_jobs`` in config."""
         prepare(session)
         run_covtasks(session, "combine", *session.posargs, env=env)
 

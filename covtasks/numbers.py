@@ -31,6 +31,8 @@ class Numbers:
     covered_lines: int = 0
     branches: int = 0
     covered_branches: int = 0
+    # coverage.py's BrPart: lines with a branch of which some but not all ran.
+    partial_branches: int = 0
 
     def __add__(self, other: Numbers) -> Numbers:
         return Numbers(
@@ -39,6 +41,7 @@ class Numbers:
             self.covered_lines + other.covered_lines,
             self.branches + other.branches,
             self.covered_branches + other.covered_branches,
+            self.partial_branches + other.partial_branches,
         )
 
     @property
@@ -64,6 +67,7 @@ class Numbers:
             covered_lines=int(summary["covered_lines"]),
             branches=int(summary.get("num_branches", 0)),
             covered_branches=int(summary.get("covered_branches", 0)),
+            partial_branches=int(summary.get("num_partial_branches", 0)),
         )
 
     def to_json(self, precision: int) -> dict[str, Any]:
@@ -73,6 +77,7 @@ class Numbers:
             "covered_lines": self.covered_lines,
             "num_branches": self.branches,
             "covered_branches": self.covered_branches,
+            "num_partial_branches": self.partial_branches,
             "percent_covered": self.percent,
             "percent_covered_display": display_percent(self.percent, precision),
         }

@@ -31,6 +31,9 @@ from covtasks.gitinfo import GitInfo
 from covtasks.numbers import Analysis, DomainNumbers
 
 METRICS_FORMAT = 1
+# ``covtasks.completeness``: whether every worker / expected job was proven present.
+CHECKED = "checked"
+UNCHECKED = "unchecked"
 
 
 def versions() -> dict[str, str]:
@@ -54,6 +57,11 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
+def cores(jobs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The coverage cores that measured the jobs (one for a local run), sorted."""
+    return sorted({str(j["core"]) for j in jobs if j.get("core")})
+
+
 def _domain_json(d: DomainNumbers, precision: int) -> dict[str, Any]:
     return {**d.numbers.to_json(precision), "fail_under": d.fail_under, "paths": list(d.files)}
 
@@ -67,6 +75,7 @@ def covtasks_section(
     jobs: Sequence[Mapping[str, Any]],
     git: GitInfo,
     timestamp: datetime.datetime,
+    completeness: str = CHECKED,
 ) -> dict[str, Any]:
     return {
         "format": METRICS_FORMAT,
@@ -79,6 +88,8 @@ def covtasks_section(
         "precision": cfg.precision,
         "source": list(cfg.source),
         "jobs": list(jobs),
+        "cores": cores(jobs),
+        "completeness": completeness,
         "suite": dict(suite),
         "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},
         "domains": {d.name: _domain_json(d, cfg.precision) for d in analysis.domains},
@@ -87,12 +98,21 @@ def covtasks_section(
     }
 
 
-def json_report(cov: coverage.Coverage, outfile: Path) -> dict[str, Any]:
-    """coverage.py's JSON report of the combined data, written once and read back."""
+def json_report(cov: coverage.Coverage, outfile: Path, precision: int) -> dict[str, Any]:
+    """coverage.py's JSON report of the combined data, written once and read back.
+
+    It is written at covtasks' ``precision``, so its ``percent_covered_display``
+    fields agree with covtasks' table; the project's own ``[report] precision`` still
+    applies to the html and XML reports, which are written afterwards.
+    """
+    saved = cov.get_option("report:precision")
+    cov.set_option("report:precision", precision)
     try:
         cov.json_report(outfile=str(outfile))
     except CoverageException as exc:
         raise CovtasksError(f"coverage could not report: {' '.join(str(exc).split())}") from exc
+    finally:
+        cov.set_option("report:precision", saved)
     data: dict[str, Any] = json.loads(outfile.read_text(encoding="utf-8"))
     return data
 

@@ -23,7 +23,7 @@ from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gate import OVERALL, Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
-from covtasks.numbers import display_percent, floor_percent
+from covtasks.numbers import display_percent, floor_percent, should_fail_under
 from covtasks.publish import step_summary
 
 
@@ -118,8 +118,9 @@ def ratchet(
     precision: int,
 ) -> list[Check]:
     """No figure may drop, beyond its tolerance, against the last baseline of another
-    commit (pure). Figures the baseline lacks are new and pass."""
-    previous = next((b for b in reversed(baselines) if b.commit != head), None)
+    commit (pure). Figures the baseline lacks are new and pass. An entry measured with
+    uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
+    previous = next((b for b in reversed(baselines) if b.commit != head and not b.dirty), None)
     if previous is None:
         return []
     against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
@@ -143,17 +144,36 @@ def ratchet(
     return checks
 
 
+def suggestion(name: str, percent: float, configured: float | None, precision: int) -> str:
+    """One TOML line for ``--suggest`` (pure): the highest threshold ``percent`` passes,
+    never below the configured one, with the configured value as a comment; for a
+    threshold that fails, a comment saying so instead (a floor is never lowered)."""
+    if configured is not None and should_fail_under(percent, configured, precision):
+        return (
+            f"# fail_under = {configured:g} fails: {name} is at "
+            f"{display_percent(percent, precision)}%; raise the coverage (--suggest "
+            "never lowers a threshold)"
+        )
+    value = floor_percent(percent, precision)
+    if configured is not None:
+        value = max(value, configured)
+    return f"fail_under = {value:g}  # now {'unset' if configured is None else f'{configured:g}'}"
+
+
 def suggestions(figures: Figures, cfg: Config) -> list[str]:
     """TOML lines with the highest thresholds the current figures pass."""
-    lines = ["[tool.covtasks]", f"fail_under = {floor_percent(figures.overall, cfg.precision):g}"]
+    lines = [
+        "[tool.covtasks]",
+        suggestion(OVERALL, figures.overall, cfg.fail_under, cfg.precision),
+    ]
     for domain in cfg.domains:
         if domain.name in figures.domains:
-            value = floor_percent(figures.domains[domain.name], cfg.precision)
-            current = "unset" if domain.fail_under is None else f"{domain.fail_under:g}"
             lines += [
                 "",
-                f"[tool.covtasks.domains.{domain.name}]  # now {current}",
-                f"fail_under = {value:g}",
+                f"[tool.covtasks.domains.{domain.name}]",
+                suggestion(
+                    domain.name, figures.domains[domain.name], domain.fail_under, cfg.precision
+                ),
             ]
     return lines
 

@@ -44,7 +44,7 @@ def _cells(row: Row, precision: int, branch: bool) -> list[str]:
         str(n.statements - n.covered_lines),
     ]
     if branch:
-        cells += [str(n.branches), str(n.branches - n.covered_branches)]
+        cells += [str(n.branches), str(n.partial_branches)]
     cells += [
         display_percent(n.percent, precision) + "%",
         "-" if row.fail_under is None else f"{row.fail_under:g}",
@@ -56,7 +56,7 @@ def _cells(row: Row, precision: int, branch: bool) -> list[str]:
 def _headers(branch: bool) -> list[str]:
     head = ["Domain", "Files", "Stmts", "Miss"]
     if branch:
-        head += ["Branch", "BrMiss"]
+        head += ["Branch", "BrPart"]
     return [*head, "Cover", "fail_under", "Verdict"]
 
 

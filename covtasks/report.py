@@ -29,11 +29,15 @@ from covtasks.measure import RunOutput, Worker
 from covtasks.numbers import Analysis, analyse
 from covtasks.pipeline import preflight, say
 from covtasks.publish import (
+    CHECKED,
+    UNCHECKED,
+    cores,
     covtasks_section,
     json_report,
     keep_data,
     now,
     step_summary,
+    versions,
     write_metrics,
 )
 from covtasks.render import Row, markdown, rows, table, verdict_lines
@@ -113,7 +117,18 @@ def summary_markdown(
                 f"{(job.get('suite') or {}).get('passed', '')} |"
             )
         parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
+    parts.append(footer(jobs))
     return "\n\n".join(parts)
+
+
+def footer(jobs: Sequence[Mapping[str, Any]]) -> str:
+    """The summary's last line: the tools, and the coverage core(s) that measured."""
+    v = versions()
+    measured = ", ".join(cores(jobs)) or "not recorded"
+    return (
+        f"<sub>covtasks {v['covtasks']} · coverage {v['coverage']} (core: {measured}) · "
+        f"{v['implementation']} {v['python']}</sub>"
+    )
 
 
 def suite_notes(suite: Mapping[str, Any]) -> list[str]:
@@ -143,7 +158,12 @@ def publish_run(
     check_complete(processes, output.data_files, str(staging))
     cov = make_coverage(cfg, staging / measure.DATA_NAME)
     combine_files(cov, output.data_files)
-    job = {"id": "local", "workers": len(output.workers), "data_files": len(output.data_files)}
+    job = {
+        "id": "local",
+        "workers": len(output.workers),
+        "data_files": len(output.data_files),
+        "core": measure.measurement_core(cfg),
+    }
     return publish_and_gate(cfg, cov, staging, suite, [job], out)
 
 
@@ -154,9 +174,11 @@ def publish_and_gate(
     suite: Mapping[str, Any],
     jobs: Sequence[Mapping[str, Any]],
     out: TextIO,
+    *,
+    completeness: str = CHECKED,
 ) -> int:
     """Analyse combined data, write metrics/reports/trend, print the verdict."""
-    report = json_report(cov, staging / "coverage.json")
+    report = json_report(cov, staging / "coverage.json", cfg.precision)
     analysis = analyse(report, cfg.domains, cfg.root)
     warnings = source_warnings(cfg, analysis)  # the last check that can refuse the data
     reports = Reports(
@@ -170,10 +192,17 @@ def publish_and_gate(
     reports.start()
     try:
         verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-        git = git_info(cfg.root, cfg.outputs())
+        git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
         stamp = now()
         section = covtasks_section(
-            cfg, analysis, verdict, suite=suite, jobs=jobs, git=git, timestamp=stamp
+            cfg,
+            analysis,
+            verdict,
+            suite=suite,
+            jobs=jobs,
+            git=git,
+            timestamp=stamp,
+            completeness=completeness,
         )
         reports.finish()
     finally:
@@ -182,7 +211,17 @@ def publish_and_gate(
     history: list[dict[str, Any]] = []
     write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
     keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    if cfg.trend is not None:
+    trend_lines: list[str] = []
+    if cfg.trend is not None and git.dirty:
+        # A baseline is a statement about a commit: a run with uncommitted changes
+        # never stands as, or replaces, its commit's entry.
+        trend_lines = [
+            f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
+            "project or untracked files under the measured source (commit them, then run "
+            "again to record this commit's baseline)"
+        ]
+    elif cfg.trend is not None:
+        trend_lines = [f"trend: {display_path(cfg.trend)}"]
         entry = trend.make_entry(
             date=stamp.date().isoformat(),
             timestamp=stamp.isoformat(),
@@ -201,7 +240,7 @@ def publish_and_gate(
         *warnings,
         *suite_notes(suite),
         f"metrics: {display_path(cfg.metrics)}",
-        *([f"trend: {display_path(cfg.trend)}"] if cfg.trend is not None else []),
+        *trend_lines,
         *written,
         *verdict_lines(verdict),
     )
@@ -225,21 +264,25 @@ def execute(args: argparse.Namespace) -> int:
     if not kept.is_file():
         raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
     inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
-    suite, jobs = previous_run(cfg.metrics)
+    suite, jobs, completeness = previous_run(cfg.metrics)
     staging = measure.make_staging(cfg.root)
     try:
         shutil.copyfile(kept, staging / measure.DATA_NAME)
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         cov.load()
-        return publish_and_gate(cfg, cov, staging, suite, jobs, sys.stdout)
+        return publish_and_gate(
+            cfg, cov, staging, suite, jobs, sys.stdout, completeness=completeness
+        )
     finally:
         measure.remove_staging(staging)
 
 
-def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The suite results and jobs recorded by the run that produced the data."""
+def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """The suite results, jobs and completeness recorded by the run that produced
+    the data."""
     try:
         section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
     except (OSError, ValueError, AttributeError):
-        return {}, []
-    return dict(section.get("suite") or {}), list(section.get("jobs") or [])
+        return {}, [], CHECKED
+    completeness = UNCHECKED if section.get("completeness") == UNCHECKED else CHECKED
+    return dict(section.get("suite") or {}), list(section.get("jobs") or []), completeness

@@ -68,7 +68,13 @@ def coverage(c: Context, pytest_args: str = "", fail_fast: bool = False, extra: 
     run_covtasks(c, "run", *args)
 
 
-@task(help={"expect": "the jobs expected: a number, or ids like a,b,c", "extra": _EXTRA})
+@task(
+    help={
+        "expect": "the jobs expected (required unless expected_jobs is configured): a "
+        "number, ids like a,b,c, or 'any' to combine whatever is there unchecked",
+        "extra": _EXTRA,
+    }
+)
 def combine(c: Context, expect: str = "", extra: str = "") -> None:
     """Combine CI matrix job outputs, publish and gate."""
     run_covtasks(c, "combine", *_option("--expect", expect), *shlex.split(extra))

@@ -1,7 +1,8 @@
 """The trend file: ``{"format": 1, "baselines": [...]}``, appended, never truncated.
 
 Each baseline is ``{"date", "timestamp", "commit", "overall", "domains": {...},
-"flaky"}``. A re-run on the same commit replaces that commit's entry; everything else
+"flaky"}``. A re-run on the same commit replaces that commit's entry (a run with
+uncommitted changes writes none: see ``covtasks.report``); everything else
 is kept verbatim, including older flat entries (``{"date", "overall", "governance",
 ...}``) written by hand-rolled scripts. A file that cannot be read as a trend is
 refused, never overwritten.
@@ -33,6 +34,9 @@ class Baseline:
     overall: float
     domains: Mapping[str, float]
     flaky: int | None = None
+    # Measured with uncommitted changes: not a statement about its commit. covtasks no
+    # longer writes such entries; older trend files may hold them ("dirty": true).
+    dirty: bool = False
 
 
 def _is_number(value: object) -> bool:
@@ -79,6 +83,7 @@ def parse_baseline(entry: object, where: str) -> Baseline:
         overall=float(entry["overall"]),
         domains={k: float(v) for k, v in figures.items()},
         flaky=None if flaky is None else int(flaky),
+        dirty=entry.get("dirty") is True,
     )
 
 

@@ -158,6 +158,10 @@ def two_jobs(p: Project) -> None:
     write_job(p, "b", branch=False)
 
 
+def one_job(p: Project) -> None:
+    write_job(p, "a")
+
+
 def bad_manifest(p: Project) -> None:
     write_job(p, "a").joinpath("manifest.json").write_text("{not json", encoding="utf-8")
 
@@ -266,8 +270,14 @@ CASES = [
     ),
     Case(
         "expected_jobs-table",
-        f"{PP}.expected_jobs: expected a number of jobs or an array of job ids, got a table",
+        f'{PP}.expected_jobs: expected a number of jobs, an array of job ids or "any", got a table',
         key("expected_jobs", "{}"),
+    ),
+    Case(
+        "expected_jobs-word",
+        f"""{PP}.expected_jobs: expected a number of jobs, an array of job ids or "any", """
+        "got 'all'",
+        key("expected_jobs", '"all"'),
     ),
     Case(
         "tolerance-negative",
@@ -440,48 +450,48 @@ CASES = [
     Case(
         "combine-db-zero-bytes",
         "coverage-jobs/a/coverage.db: coverage data file is empty",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_bytes(b"")),
         appear=STAGING,
     ),
     Case(
         "combine-db-text",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_text("not a database\n")),
         appear=STAGING,
     ),
     Case(
         "combine-db-truncated",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_bytes(db.read_bytes()[:512])),
         appear=STAGING,
     ),
     Case(
         "combine-db-schema-99",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=job_with(schema_99),
         appear=STAGING,
     ),
     Case(
         "combine-db-missing",
         "coverage-jobs: cannot combine: job 'a': its data file",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.unlink()),
     ),
     Case(
         "combine-manifest-not-json",
         "coverage-jobs/a/manifest.json: job manifest is not valid JSON",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=bad_manifest,
     ),
     Case(
         "combine-branch-and-line",
         "coverage-jobs: cannot combine: branch and line-only jobs cannot be combined: "
         "a=branch, b=line",
-        args=("combine",),
+        args=("combine", "--expect", "any"),
         setup=two_jobs,
     ),
     Case(
@@ -490,12 +500,25 @@ CASES = [
         args=("combine", "--expect", "0"),
         setup=two_jobs,
     ),
-    Case("combine-no-job-dir", "coverage-jobs: no such job directory", {}, ("combine",)),
+    Case(
+        "combine-no-job-dir",
+        "coverage-jobs: no such job directory",
+        {},
+        ("combine", "--expect", "any"),
+    ),
     Case(
         "combine-empty-job-dir",
         "no job output (*/manifest.json) found in coverage-jobs",
         {"coverage-jobs/.keep": ""},
-        ("combine",),
+        ("combine", "--expect", "any"),
+    ),
+    Case(
+        "combine-no-expectation",
+        "--expect: combine needs to know which jobs to expect: give --expect N (a number "
+        "of jobs), --expect ID,ID (their ids), expected_jobs in [tool.covtasks], or "
+        "--expect any to combine whatever is there without checking that it is complete",
+        args=("combine",),
+        setup=one_job,
     ),
     # report: the kept combined data
     Case(
@@ -602,7 +625,7 @@ def test_the_inputs_the_table_breaks_are_valid_as_built(project: ProjectFactory)
     fails for its own reason, not because the fixture was wrong to begin with."""
     p = project()
     write_job(p, "a")
-    for args in (("combine",), ("report",), ("gate",)):
+    for args in (("combine", "--expect", "a"), ("report",), ("gate",)):
         result = p.run(*args)
         assert result.returncode in (0, 1), (args, result.stdout + result.stderr)
         assert result.stderr == "", (args, result.stderr)

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from covtasks import jobs
+from covtasks import jobs, matrix
+from covtasks.config import load_config
 from covtasks.errors import CovtasksError
+from covtasks.measure import measurement_core
 from tests.conftest import BASIC_FILES, Project, cli_env
 
 ProjectFactory = Callable[..., Project]
@@ -41,6 +43,7 @@ def test_expand_braces(text: str, expected: list[str]) -> None:
         ("py39,py313", ("py39", "py313")),
         ("py{39,313}-linux,win", ("py39-linux", "py313-linux", "win")),
         (" a , b ", ("a", "b")),
+        ("any", "any"),
     ],
 )
 def test_parse_expect(value: str, expected: int | tuple[str, ...]) -> None:
@@ -79,12 +82,16 @@ def fake_job(job_id: str, tmp: Path, **changes: Any) -> jobs.Job:
         ({}, ("a",), "unexpected job(s): b"),
         (
             {"suite": {"stable": False, "reasons": ["setup errors: 2"]}},
-            None,
+            "any",
             "job 'b': the test suite was not stable (setup errors: 2)",
         ),
-        ({"commit": "def"}, None, "jobs measured different commits: a=abc, b=def"),
-        ({"branch": False}, None, "branch and line-only jobs cannot be combined: a=branch, b=line"),
-        ({"source": ["src"]}, None, "jobs measured different source roots: a=pkg; b=src"),
+        ({"commit": "def"}, "any", "jobs measured different commits: a=abc, b=def"),
+        (
+            {"branch": False},
+            "any",
+            "branch and line-only jobs cannot be combined: a=branch, b=line",
+        ),
+        ({"source": ["src"]}, "any", "jobs measured different source roots: a=pkg; b=src"),
     ],
     ids=["count", "missing", "unexpected", "unstable", "commit", "branch-mix", "source-roots"],
 )
@@ -93,10 +100,43 @@ def test_problems(tmp_path: Path, changes: dict[str, Any], expect: Any, problem:
     assert jobs.problems(found, expect) == [problem]
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "failed", "passed"),
+    [
+        ({"quarantined_passed": ["t1"]}, {"quarantined_passed": ["t1"]}, [], ["t1"]),
+        ({"quarantined_failed": ["t1"]}, {"quarantined_passed": ["t1"]}, ["t1"], []),
+        ({"quarantined_passed": ["t1"]}, {"quarantined_failed": ["t1"]}, ["t1"], []),
+        ({"quarantined_passed": ["t1"]}, {}, [], ["t1"]),
+        (
+            {"quarantined_passed": ["t1", "t2"]},
+            {"quarantined_failed": ["t2"], "quarantined_passed": ["t3"]},
+            ["t2"],
+            ["t1", "t3"],
+        ),
+    ],
+    ids=["passed-in-both", "failed-then-passed", "passed-then-failed", "ran-in-one", "mixed"],
+)
+def test_combined_quarantine(
+    tmp_path: Path, a: dict[str, Any], b: dict[str, Any], failed: list[str], passed: list[str]
+) -> None:
+    found = [
+        fake_job("a", tmp_path, suite={"stable": True, **a}),
+        fake_job("b", tmp_path, suite={"stable": True, **b}),
+    ]
+    suite = matrix.combined_suite(found)
+    assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
+
+
+def test_expect_any_checks_consistency_not_completeness(tmp_path: Path) -> None:
+    found = [fake_job("a", tmp_path)]
+    assert jobs.problems(found, "any") == []
+    assert jobs.problems(found, 2) == ["expected 2 jobs, found 1: a"]
+
+
 def test_duplicate_job_ids_are_named(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     found = [fake_job("a", tmp_path), fake_job("a", tmp_path / "x")]
-    assert jobs.problems(found, None)[0].startswith("job 'a' appears more than once")
+    assert jobs.problems(found, "any")[0].startswith("job 'a' appears more than once")
 
 
 def test_windows_roots_keep_their_separator(tmp_path: Path) -> None:
@@ -173,10 +213,9 @@ def test_combined_jobs_equal_coverage_combine_with_paths(
     run_job(b, "b", out, "-k", "epi")
     result = here.run("combine", "--expect", "a,b")
     assert result.returncode == 0, result.stdout + result.stderr
-    ours = {
-        f: v["executed_lines"]
-        for f, v in json.loads(here.path(METRICS).read_text())["files"].items()
-    }
+    metrics = json.loads(here.path(METRICS).read_text())
+    assert metrics["covtasks"]["cores"] == [measurement_core(load_config(here.root))]
+    ours = {f: v["executed_lines"] for f, v in metrics["files"].items()}
     data = [out / "a" / "coverage.db", out / "b" / "coverage.db"]
     assert ours == oracle(here, data, [a.root, b.root])
 
@@ -199,8 +238,41 @@ def test_unstable_job_writes_a_manifest_and_blocks_combine(
     run_job(a, "good", out)
     b.write({"tests/test_broken.py": "import nowhere\n"})
     assert b.run("run", "--job", "bad", "--job-dir", str(out)).returncode == 3
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "good,bad")
     assert "job 'bad': the test suite was not stable (collection/import errors: 1)" in result.stderr
+
+
+QUARANTINED = {
+    "tests/test_q.py": """
+        import os
+
+        def test_sometimes():
+            assert os.environ.get("Q_FAILS") != "1"
+        """,
+    "pyproject.toml": BASIC_FILES["pyproject.toml"]
+    + """
+        [tool.covtasks.stable]
+        quarantine = [{ id = "tests/test_q.py::test_sometimes", reason = "flaky on a" }]
+        """,
+}
+
+
+@pytest.mark.slow
+def test_quarantined_test_that_failed_in_one_job_is_not_released(
+    two_checkouts: tuple[Project, Project, Project],
+) -> None:
+    a, b, here = two_checkouts
+    out = here.path("coverage-jobs")
+    for checkout in (a, b, here):
+        checkout.write(QUARANTINED)
+    run_job(a, "a", out, Q_FAILS="1")
+    run_job(b, "b", out)
+    result = here.run("combine", "--expect", "a,b")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passes now" not in result.stdout
+    suite = json.loads(here.path(METRICS).read_text())["covtasks"]["suite"]
+    assert suite["quarantined_failed"] == ["tests/test_q.py::test_sometimes"]
+    assert suite["quarantined_passed"] == []
 
 
 @pytest.mark.slow
@@ -211,7 +283,7 @@ def test_jobs_from_another_commit_are_refused(
     out = here.path("coverage-jobs")
     run_job(a, "a", out, COVTASKS_COMMIT="1111111")
     run_job(b, "b", out, COVTASKS_COMMIT="2222222")
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "a,b")
     assert "jobs measured different commits" in result.stderr
 
 
@@ -225,7 +297,7 @@ def test_mixed_branch_and_line_jobs_are_refused(
     toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 2\nbranch = false")
     b.write({"pyproject.toml": toml})
     run_job(b, "b", out)
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "a,b")
     assert "branch and line-only jobs cannot be combined" in result.stderr
 
 
@@ -263,7 +335,7 @@ def test_windows_paths_in_a_job_are_remapped(project: ProjectFactory) -> None:
     here = project(extra={"pyproject.toml": LINE_ONLY})
     root = "D:\\a\\proj\\proj"
     write_foreign_job(here.path("coverage-jobs"), root, {root + "\\pkg\\gov\\rules.py": [1, 2, 3]})
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "foreign")
     assert result.returncode == 0, result.stderr
     files = json.loads(here.path(METRICS).read_text())["files"]
     assert files["pkg/gov/rules.py"]["executed_lines"] == [1, 2, 3]
@@ -273,10 +345,32 @@ def test_windows_paths_in_a_job_are_remapped(project: ProjectFactory) -> None:
 def test_unmappable_paths_are_reported(project: ProjectFactory) -> None:
     here = project(extra={"pyproject.toml": LINE_ONLY})
     write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gone.py": [1]})
-    result = here.run("combine")
+    result = here.run("combine", "--expect", "1")
     assert result.returncode == 2
     assert "could not be mapped to this checkout: /ci/proj/pkg/gone.py" in result.stderr
     assert not here.path("tests/coverage_reports").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["option", "config"])
+def test_expect_any_combines_unchecked_and_says_so(project: ProjectFactory, how: str) -> None:
+    toml = LINE_ONLY.replace("workers = 2", 'workers = 2\nexpected_jobs = "any"', 1)
+    here = project(extra={"pyproject.toml": toml if how == "config" else LINE_ONLY})
+    write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gov/rules.py": [1]})
+    result = here.run("combine", *(["--expect", "any"] if how == "option" else []))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "combined 1 job(s): foreign (completeness not checked" in result.stdout
+    assert json.loads(here.path(METRICS).read_text())["covtasks"]["completeness"] == "unchecked"
+
+
+@pytest.mark.slow
+def test_expected_jobs_are_recorded_as_checked(project: ProjectFactory) -> None:
+    here = project(extra={"pyproject.toml": LINE_ONLY})
+    write_foreign_job(here.path("coverage-jobs"), "/ci/proj", {"/ci/proj/pkg/gov/rules.py": [1]})
+    result = here.run("combine", "--expect", "foreign")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "completeness" not in result.stdout
+    assert json.loads(here.path(METRICS).read_text())["covtasks"]["completeness"] == "checked"
 
 
 # --- several interpreters ---------------------------------------------------------

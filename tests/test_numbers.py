@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from coverage.results import Numbers as CoverageNumbers
 from coverage.results import display_covered
 from coverage.results import should_fail_under as coverage_should_fail_under
 
-from covtasks.config import Domain
+from covtasks.config import Domain, load_config
 from covtasks.numbers import (
     UNASSIGNED,
     DomainNumbers,
@@ -24,6 +25,7 @@ from covtasks.numbers import (
     should_fail_under,
     total,
 )
+from tests.conftest import Project
 
 
 def test_addition_sums_every_count() -> None:
@@ -96,7 +98,7 @@ def test_from_branch_summary() -> None:
         "missing_branches": 2,
     }
     numbers = Numbers.from_summary(summary)
-    assert numbers == Numbers(1, 10, 8, 4, 2)
+    assert numbers == Numbers(1, 10, 8, 4, 2, partial_branches=2)
     assert numbers.percent == summary["percent_covered"]
 
 
@@ -104,10 +106,10 @@ def test_from_branch_summary() -> None:
     ("parts", "expected"),
     [
         pytest.param([], Numbers(), id="empty"),
-        pytest.param([Numbers(1, 4, 2, 2, 1)], Numbers(1, 4, 2, 2, 1), id="one"),
+        pytest.param([Numbers(1, 4, 2, 2, 1, 1)], Numbers(1, 4, 2, 2, 1, 1), id="one"),
         pytest.param(
-            [Numbers(1, 4, 2, 2, 1), Numbers(1, 6, 6, 0, 0), Numbers(1, 0, 0, 0, 0)],
-            Numbers(3, 10, 8, 2, 1),
+            [Numbers(1, 4, 2, 2, 1, 1), Numbers(1, 6, 6, 0, 0), Numbers(1, 0, 0, 4, 2, 2)],
+            Numbers(3, 10, 8, 6, 3, 3),
             id="three",
         ),
     ],
@@ -124,6 +126,7 @@ def test_to_json() -> None:
         "covered_lines": 2,
         "num_branches": 0,
         "covered_branches": 0,
+        "num_partial_branches": 0,
         "percent_covered": 100.0 * 2 / 3,
         "percent_covered_display": "66.7",
     }
@@ -329,3 +332,32 @@ def test_domain_percent_equals_coverage_report_include(
     assert sorted(got.files) == sorted(expected["files"])
     assert got.numbers.percent == expected["totals"]["percent_covered"]
     assert got.numbers.statements == expected["totals"]["num_statements"]
+
+
+@pytest.mark.slow
+def test_domain_rows_equal_coverage_report_totals(project: Callable[..., Project]) -> None:
+    """Each row of covtasks' table reads like the TOTAL row of ``coverage report
+    --include=<the domain's globs>`` on the kept data: Stmts, Miss, Branch, BrPart, Cover."""
+    p = project()
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ours = {
+        line.split()[0]: line.split()[2:7]
+        for line in result.stdout.splitlines()
+        if line.split() and line.split()[0] in {"governance", "security", "episodes"}
+    }
+    assert "BrPart" in result.stdout
+    config = load_config(p.root)
+    for domain in config.domains:
+        report = p.coverage("report", "--precision=2", f"--include={','.join(domain.paths)}")
+        assert report.returncode == 0, report.stderr
+        assert report.stdout.splitlines()[0].split()[1:] == [
+            "Stmts",
+            "Miss",
+            "Branch",
+            "BrPart",
+            "Cover",
+        ]
+        total_row = report.stdout.strip().splitlines()[-1].split()
+        assert total_row[0] == "TOTAL"
+        assert ours[domain.name] == total_row[1:], domain.name

@@ -5,10 +5,17 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from covtasks.publish import _CHUNK, _splice_offset, write_metrics
+from covtasks.config import load_config
+from covtasks.measure import measurement_core
+from covtasks.numbers import display_percent
+from covtasks.publish import _CHUNK, _splice_offset, cores, write_metrics
+from tests.conftest import BASIC_FILES, Project
+
+METRICS = "tests/coverage_reports/metrics/coverage.json"
 
 REPORT = {"meta": {"format": 3}, "files": {"a.py": {"summary": {}}}, "totals": {"x": 1}}
 SECTION = {"format": 1, "domains": {"gov": {"percent_covered": 80.0}}}
@@ -70,3 +77,54 @@ def test_whitespace_beyond_the_tail_window_falls_back_to_encoding(tmp_path: Path
     report_file.write_text(json.dumps(REPORT) + " " * 70_000)
     write_metrics(tmp_path / "m.json", REPORT, SECTION, report_file=report_file)
     assert json.loads((tmp_path / "m.json").read_text()) == {**REPORT, "covtasks": SECTION}
+
+
+@pytest.mark.parametrize(
+    ("jobs", "expected"),
+    [
+        ([{"id": "local", "core": "ctrace"}], ["ctrace"]),
+        ([{"core": "sysmon"}, {"core": "ctrace"}, {"core": "sysmon"}], ["ctrace", "sysmon"]),
+        ([{"id": "old-manifest"}, {"core": None}], []),
+    ],
+    ids=["local", "matrix", "not-recorded"],
+)
+def test_cores(jobs: list[dict[str, Any]], expected: list[str]) -> None:
+    assert cores(jobs) == expected
+
+
+# --- a real run ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, Any], str]:
+    """The basic project run once, under a GitHub step summary: (project, metrics, summary)."""
+    p = Project(tmp_path_factory.mktemp("measured")).write(BASIC_FILES)
+    summary = p.path("summary.md")
+    result = p.run("run", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    metrics = json.loads(p.path(METRICS).read_text(encoding="utf-8"))
+    return p, metrics, summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_metrics_and_summary_name_the_core(
+    measured: tuple[Project, dict[str, Any], str],
+) -> None:
+    p, metrics, summary = measured
+    core = measurement_core(load_config(p.root))
+    assert metrics["covtasks"]["cores"] == [core]
+    assert metrics["covtasks"]["jobs"][0]["core"] == core
+    assert f"(core: {core})" in summary.strip().splitlines()[-1]
+
+
+@pytest.mark.slow
+def test_coverage_display_fields_use_covtasks_precision(
+    measured: tuple[Project, dict[str, Any], str],
+) -> None:
+    _, metrics, _ = measured
+    overall = metrics["covtasks"]["overall"]["percent_covered_display"]
+    assert metrics["totals"]["percent_covered_display"] == overall
+    assert len(overall.partition(".")[2]) == 2  # precision = 2, the default
+    for name, entry in metrics["files"].items():
+        percent = entry["summary"]["percent_covered"]
+        assert entry["summary"]["percent_covered_display"] == display_percent(percent, 2), name

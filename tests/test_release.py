@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.errors import CovtasksError
-from covtasks.release import Figures, freshness, ratchet, read_metrics
+from covtasks.release import Figures, freshness, ratchet, read_metrics, suggestion
 from covtasks.trend import Baseline
 from tests.conftest import BASIC_FILES, Project
 
@@ -22,8 +22,8 @@ def figures(overall: float = 80.0, **domains: float) -> Figures:
     return Figures(overall, domains, commit="new", dirty=False, stable=True)
 
 
-def base(commit: str | None, overall: float, **domains: float) -> Baseline:
-    return Baseline(date="2026-11-01", commit=commit, overall=overall, domains=domains)
+def base(commit: str | None, overall: float, dirty: bool = False, **domains: float) -> Baseline:
+    return Baseline(date="2026-11-01", commit=commit, overall=overall, domains=domains, dirty=dirty)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,7 @@ def base(commit: str | None, overall: float, **domains: float) -> Baseline:
         (figures(70.0), [base("old", 80.0), base("new", 70.0)], 0.0, ["overall"]),
         (figures(70.0), [base("new", 90.0)], 0.0, []),
         (figures(79.996), [base("old", 80.0)], 0.0, []),
+        (figures(70.0), [base("old", 80.0), base("mid", 70.0, dirty=True)], 0.0, ["overall"]),
     ],
     ids=[
         "same",
@@ -49,6 +50,7 @@ def base(commit: str | None, overall: float, **domains: float) -> Baseline:
         "skips-own-commit",
         "no-other-commit",
         "equal-at-precision",
+        "skips-dirty-entries",
     ],
 )
 def test_ratchet(
@@ -91,6 +93,43 @@ def test_freshness(
 ) -> None:
     checks = freshness(Figures(90.0, {}, commit, dirty, stable), head)
     assert [c.kind for c in checks] == kinds
+
+
+@pytest.mark.parametrize(
+    ("percent", "configured", "line"),
+    [
+        (84.376, 50.0, "fail_under = 84.38  # now 50"),
+        (84.376, None, "fail_under = 84.38  # now unset"),
+        (84.376, 84.38, "fail_under = 84.38  # now 84.38"),
+        (84.3749, 84.375, "fail_under = 84.375  # now 84.375"),
+        (99.999, 90.0, "fail_under = 99.99  # now 90"),
+        (100.0, 100.0, "fail_under = 100  # now 100"),
+        (
+            65.03,
+            80.0,
+            "# fail_under = 80 fails: gov is at 65.03%; raise the coverage "
+            "(--suggest never lowers a threshold)",
+        ),
+        (
+            99.999,
+            100.0,
+            "# fail_under = 100 fails: gov is at 99.99%; raise the coverage "
+            "(--suggest never lowers a threshold)",
+        ),
+    ],
+    ids=[
+        "raise",
+        "unset",
+        "equal",
+        "more-decimals",
+        "near-100",
+        "exactly-100",
+        "failing",
+        "failing-100",
+    ],
+)
+def test_suggestion(percent: float, configured: float | None, line: str) -> None:
+    assert suggestion("gov", percent, configured, 2) == line
 
 
 @pytest.mark.parametrize(
@@ -203,3 +242,49 @@ def test_suggest_prints_passing_thresholds(repo: Project) -> None:
     overall = json.loads(repo.path(METRICS).read_text())["totals"]["percent_covered"]
     result = repo.run("gate", "--suggest")
     assert f"fail_under = {round(overall, 2):g}" in result.stdout
+
+
+UNTESTED = "def untested(x: int) -> int:\n    if x:\n        return x\n    return -x\n"
+
+
+@pytest.mark.slow
+def test_a_dirty_run_never_replaces_a_baseline(repo: Project) -> None:
+    """Issue 14: an untracked new file measured on commit A must not stand as A's
+    baseline, so committing it as B and measuring B shows the drop."""
+    repo.write({"pkg/gov/extra.py": UNTESTED})
+    dirty = repo.run("run")
+    assert dirty.returncode == 0, dirty.stdout + dirty.stderr
+    commit_all(repo, "add an untested function")
+    assert repo.run("run").returncode == 0
+    result = repo.run("gate", "--release")
+    assert result.returncode == 1, result.stdout
+    assert "  - governance: dropped from" in result.stdout
+
+
+@pytest.mark.slow
+def test_untracked_source_file_makes_the_run_dirty(repo: Project) -> None:
+    trend_path = repo.path("tests/coverage_reports/trends/coverage_trend.json")
+    before = trend_path.read_text()
+    repo.write({"pkg/gov/extra.py": UNTESTED})
+    result = repo.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(repo.path(METRICS).read_text())["covtasks"]["dirty"] is True
+    assert trend_path.read_text() == before
+    assert "coverage_trend.json not updated: uncommitted changes" in result.stdout
+
+
+@pytest.mark.slow
+def test_suggest_never_lowers_a_failing_floor(repo: Project) -> None:
+    governance = json.loads(repo.path(METRICS).read_text())["covtasks"]["domains"]["governance"]
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        '["pkg/gov/**"]\n        fail_under = 50', '["pkg/gov/**"]\n        fail_under = 99'
+    )
+    assert toml != BASIC_FILES["pyproject.toml"]
+    repo.write({"pyproject.toml": toml})
+    result = repo.run("gate", "--suggest")
+    assert result.returncode == 0, result.stderr
+    shown = governance["percent_covered_display"]
+    assert f"# fail_under = 99 fails: governance is at {shown}%" in result.stdout
+    settings = [line for line in result.stdout.splitlines() if line.startswith("fail_under")]
+    assert len(settings) == 3  # overall, security, episodes: governance has none
+    assert all("  # now " in line for line in settings)
