@@ -216,7 +216,7 @@ def test_load_entries_of_a_directory(tmp_path: Path) -> None:
                 "overall": 60,
                 "api": 50,
             },
-            Baseline("2025-01-01", "c", 60.0, {"api": 50.0}),
+            Baseline("2025-01-01", "c", 60.0, {"api": 50.0}, dirty=True),
             id="flat-with-meta-keys",
         ),
         pytest.param({"overall": 1}, Baseline("", None, 1.0, {}), id="minimal"),
