@@ -48,18 +48,30 @@ class _Recorder:
         self.staging = staging
         self.records: list[dict[str, Any]] = []
         self.tests_run = 0
+        self.deselected = 0
 
     @pytest.hookimpl(trylast=True)
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
+        # pytest counts a failed collector as an error and a skipped one (a module-level
+        # pytest.skip, a conftest's collect_ignore...) as skipped: both are recorded.
+        if report.failed or report.skipped:
             self.records.append(
                 {
                     "nodeid": report.nodeid or ".",
                     "when": "collect",
-                    "outcome": "failed",
-                    "message": _error_line(report),
+                    "outcome": report.outcome,
+                    "message": _error_line(report) if report.failed else "",
                 }
             )
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """xdist: each worker deselects the same tests; the controller hears of it here."""
+        output = getattr(node, "workeroutput", None) or {}
+        self.deselected = max(self.deselected, int(output.get("covtasks_deselected", 0)))
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -69,7 +81,8 @@ class _Recorder:
                     "nodeid": report.nodeid,
                     "when": report.when,
                     "outcome": report.outcome,
-                    "xfail": bool(getattr(report, "wasxfail", False)),
+                    # A bare @pytest.mark.xfail sets wasxfail to "": presence counts.
+                    "xfail": hasattr(report, "wasxfail"),
                     "message": _error_line(report) if report.outcome != "passed" else "",
                 }
             )
@@ -88,6 +101,9 @@ class _Recorder:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if worker:
+            workeroutput = getattr(session.config, "workeroutput", None)
+            if workeroutput is not None:
+                workeroutput["covtasks_deselected"] = self.deselected
             marker = self.staging / WORKERS_DIR / f"{worker}.json"
             marker.parent.mkdir(exist_ok=True)
             marker.write_text(
@@ -98,6 +114,7 @@ class _Recorder:
         data = {
             "exitstatus": int(exitstatus),
             "collected": session.testscollected,
+            "deselected": self.deselected,
             "records": self.records,
         }
         name = os.environ.get(RESULTS_ENV, RESULTS_FILE)

@@ -75,6 +75,7 @@ class Counts:
     skipped: int = 0
     xfailed: int = 0
     xpassed: int = 0
+    deselected: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class SuiteResult:
             "skipped": c.skipped,
             "xfailed": c.xfailed,
             "xpassed": c.xpassed,
+            "deselected": c.deselected,
             "quarantined_failed": [p.nodeid for p in self.quarantined_failed],
             "quarantined_passed": list(self.quarantined_passed),
             "flaky": [{"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun} for f in self.flaky],
@@ -162,6 +164,7 @@ def classify(
     if results is None:
         return SuiteResult(exitstatus=None, collected=0, counts=Counts())
     counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0, "xfailed": 0, "xpassed": 0}
+    counts["deselected"] = int(results.get("deselected", 0))
     problems: list[Problem] = []
     quarantined_failed: list[Problem] = []
     failed_nodes: set[str] = set()

@@ -145,10 +145,31 @@ def test_problem_kind_and_title(record: Record, kind: str, database: bool, title
         pytest.param(rec("t.py::a", "call", "skipped", xfail=True), Counts(xfailed=1), id="xfail"),
         pytest.param(rec("t.py::a", "call", "passed", xfail=True), Counts(xpassed=1), id="xpass"),
         pytest.param(rec("t.py::a", "setup", "passed"), Counts(), id="setup-pass-not-counted"),
+        pytest.param(rec("t.py", "collect", "skipped"), Counts(skipped=1), id="module-skip"),
+        pytest.param(
+            {"nodeid": "t.py", "when": "collect", "outcome": "failed", "message": "x"},
+            Counts(errors=1),
+            id="collection-error",
+        ),
+        pytest.param(
+            rec("t.py::a", "call", "failed", message="[XPASS(strict)] "),
+            Counts(failed=1),
+            id="strict-xpass",
+        ),
     ],
 )
 def test_counts(record: Record, counts: Counts) -> None:
     assert classify(results(record)).counts == counts
+
+
+def test_setup_and_teardown_error_of_one_test_are_two_errors() -> None:
+    records = [setup_error("t.py::a"), rec("t.py::a", "teardown", "failed", message="x")]
+    assert classify(results(*records, exitstatus=1)).counts == Counts(errors=2)
+
+
+def test_deselected_tests_are_counted() -> None:
+    data = {**results(rec("t.py::a")), "deselected": 4}
+    assert classify(data).counts == Counts(passed=1, deselected=4)
 
 
 def test_xfailed_and_xpassed_do_not_make_the_suite_unstable() -> None:
@@ -417,6 +438,7 @@ def test_to_json() -> None:
         "skipped": 1,
         "xfailed": 0,
         "xpassed": 0,
+        "deselected": 0,
         "quarantined_failed": ["t.py::qf"],
         "quarantined_passed": ["t.py::q"],
         "flaky": [{"nodeid": "t.py::flaky", "first": "failed", "rerun": "passed"}],
