@@ -166,10 +166,23 @@ def child_env(staging: Path | None, core: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_prerun(cfg: Config, extra: Sequence[str]) -> int:
-    """``--fail-fast``: a quick unmeasured ``pytest -x --lf`` before the real run."""
-    cmd = [sys.executable, "-m", "pytest", *cfg.tests, "-x", "--lf", "-q", *extra]
-    return subprocess.call(cmd, cwd=cfg.root, env=child_env(None))
+PRERUN_RESULTS = "prerun.json"
+
+
+def run_prerun(cfg: Config, staging: Path, extra: Sequence[str]) -> RunOutput:
+    """``--fail-fast``: a quick unmeasured ``pytest -x --lf`` before the real run.
+
+    The plugin records what failed (``prerun.json``), so that its failures are
+    classified and described like the measured run's; no xdist, so that it leaves no
+    worker markers for the measured run to expect data from."""
+    args = [*cfg.tests, "-x", "--lf", "-q", "-p", "covtasks.pytest_plugin"]
+    if importlib.util.find_spec("xdist") is not None:
+        args += ["-n", "0"]
+    env = child_env(staging)
+    env[RESULTS_ENV] = PRERUN_RESULTS
+    sys.stdout.flush()
+    status = subprocess.call([sys.executable, "-m", "pytest", *args, *extra], cwd=cfg.root, env=env)
+    return collect(staging, status, PRERUN_RESULTS)
 
 
 def coverage_rcfile(cfg: Config, staging: Path) -> Path:

@@ -57,14 +57,10 @@ def preflight(cfg: Config) -> None:
 def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     preflight(cfg)
-    if opts.fail_fast:
-        say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
-        status = measure.run_prerun(cfg, opts.extra)
-        if status != 0:
-            say(out, f"covtasks: the quick run failed (pytest exit {status}); nothing measured")
-            return EXIT_UNSTABLE
     staging = measure.make_staging(cfg.root)
     try:
+        if opts.fail_fast and not prerun_passes(cfg, staging, opts.extra, out):
+            return EXIT_UNSTABLE
         suite, output, processes = measure_stably(cfg, staging, opts.extra, out)
         if not suite.stable:
             say(
@@ -80,6 +76,27 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
         return report.publish_run(cfg, staging, suite.to_json(), output, processes, out)
     finally:
         measure.remove_staging(staging)
+
+
+def prerun_passes(cfg: Config, staging: Path, extra: Sequence[str], out: TextIO) -> bool:
+    """``--fail-fast``: the quick unmeasured run; its failures are described like the
+    measured run's (quarantined failures do not stop the measured run)."""
+    say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
+    prerun = measure.run_prerun(cfg, staging, extra)
+    if prerun.exitstatus == 0:
+        return True
+    suite = stable.classify(
+        prerun.results, [q.id for q in cfg.stable.quarantine], exitstatus=prerun.exitstatus
+    )
+    if suite.stable:
+        return True
+    say(
+        out,
+        "",
+        f"covtasks: the quick run failed (pytest exit {prerun.exitstatus}); nothing measured:",
+        *stable.describe(suite),
+    )
+    return False
 
 
 def measure_stably(

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import _pytest
 import pytest
 
 from covtasks.staging import (
@@ -26,6 +28,8 @@ from covtasks.staging import (
     WORKERS_DIR,
 )
 
+_PYTEST_DIR = os.path.join(os.path.realpath(os.path.dirname(_pytest.__file__)), "")
+
 
 def _first_line(text: str) -> str:
     for line in text.splitlines():
@@ -35,12 +39,55 @@ def _first_line(text: str) -> str:
 
 
 def _error_line(report: Any) -> str:
-    """The most telling line of a failure: pytest's ``E   ...`` line, else the first."""
+    """The error of a report without an exception covtasks saw (a collector, a strict
+    xpass, a report made by xdist): the crash line pytest recorded in its structured
+    ``longrepr`` whatever ``--tb`` is, else its ``E   ...`` line, else the first."""
+    message = getattr(getattr(report.longrepr, "reprcrash", None), "message", None)
+    if message:
+        return _first_line(str(message))
     text = str(report.longreprtext) if report.longrepr is not None else ""
     for line in text.splitlines():
         if line.startswith("E   "):
             return line[4:].strip()[:300]
     return _first_line(text)
+
+
+def _type_name(exc: BaseException) -> str:
+    """``module.Qualname`` as Python prints it (no module for builtins, as pytest's
+    outcomes declare themselves)."""
+    kind = type(exc)
+    module = kind.__module__
+    return (
+        kind.__qualname__ if module in ("builtins", "__main__") else f"{module}.{kind.__qualname__}"
+    )
+
+
+def exception_line(exc: BaseException) -> str:
+    """``Type: first line of its message``: what pytest's ``E`` line says of it."""
+    text = _first_line(str(exc))
+    return f"{_type_name(exc)}: {text}"[:300] if text else _type_name(exc)
+
+
+def exception_types(exc: BaseException) -> list[str]:
+    """The raised exception's type, then those it was raised from or while handling."""
+    types: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(types) < 10:
+        seen.add(id(current))
+        types.append(_type_name(current))
+        current = current.__cause__ or current.__context__
+    return types
+
+
+def _raised_by_pytest(exc: BaseException) -> bool:
+    """Whether the innermost frame of ``exc`` is pytest's own code."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(_PYTEST_DIR)
 
 
 class _Recorder:
@@ -49,6 +96,31 @@ class _Recorder:
         self.records: list[dict[str, Any]] = []
         self.tests_run = 0
         self.deselected = 0
+        self.setup_error = ""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Describe a failure from its exception, not from pytest's rendering of it
+        (which ``--tb`` changes): the raised exception (not one it was handling), its
+        types (for the database check) and, for an error that only follows from an
+        earlier setup error of this process, that error. Plain string attributes of a
+        report survive xdist's serialisation to the controller."""
+        report = yield
+        if report.failed and call.excinfo is not None:
+            exc = call.excinfo.value
+            message = exception_line(exc)
+            report.covtasks_error = message  # type: ignore[attr-defined]
+            report.covtasks_types = exception_types(exc)  # type: ignore[attr-defined]
+            if report.when == "setup":
+                # pytest's own fixture bookkeeping asserts after a fixture raised a
+                # BaseException (sys.exit): such an error is a consequence, not a cause.
+                if self.setup_error and isinstance(exc, AssertionError) and _raised_by_pytest(exc):
+                    report.covtasks_follows = self.setup_error  # type: ignore[attr-defined]
+                else:
+                    self.setup_error = message
+        return report
 
     @pytest.hookimpl(trylast=True)
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -76,16 +148,19 @@ class _Recorder:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or report.outcome != "passed":
-            self.records.append(
-                {
-                    "nodeid": report.nodeid,
-                    "when": report.when,
-                    "outcome": report.outcome,
-                    # A bare @pytest.mark.xfail sets wasxfail to "": presence counts.
-                    "xfail": hasattr(report, "wasxfail"),
-                    "message": _error_line(report) if report.outcome != "passed" else "",
-                }
-            )
+            record = {
+                "nodeid": report.nodeid,
+                "when": report.when,
+                "outcome": report.outcome,
+                # A bare @pytest.mark.xfail sets wasxfail to "": presence counts.
+                "xfail": hasattr(report, "wasxfail"),
+                "message": "",
+            }
+            if report.failed:
+                record["message"] = getattr(report, "covtasks_error", "") or _error_line(report)
+                record["types"] = list(getattr(report, "covtasks_types", []))
+                record["follows"] = str(getattr(report, "covtasks_follows", ""))
+            self.records.append(record)
 
     def pytest_runtest_logfinish(self) -> None:
         self.tests_run += 1

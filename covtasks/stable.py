@@ -41,16 +41,26 @@ PYTEST_EXIT = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One failing node: what kind of failure, and its most telling error line."""
+    """One failing node: what kind of failure, and the exception that stopped it.
+
+    ``types`` are the exception's type and those of the exceptions it was raised from
+    or while handling (``sqlite3.OperationalError``, ``django.db.utils.Error``...).
+    ``follows`` marks an error that only follows from an earlier setup error, whose
+    message (and so kind and group) it then carries.
+    """
 
     nodeid: str
     kind: str
     message: str
+    types: tuple[str, ...] = ()
+    follows: bool = False
 
     @property
     def database(self) -> bool:
-        """A setup/teardown error whose message points at the database."""
-        return self.kind in (SETUP, TEARDOWN) and bool(_DATABASE.search(self.message))
+        """A setup/teardown error whose exception points at the database."""
+        if self.kind not in (SETUP, TEARDOWN):
+            return False
+        return any(_DATABASE.search(text) for text in (self.message, *self.types))
 
     @property
     def title(self) -> str:
@@ -150,6 +160,17 @@ def _kind(record: Mapping[str, Any]) -> str:
     return FAILURE
 
 
+def _problem(nodeid: str, kind: str, record: Mapping[str, Any]) -> Problem:
+    follows = str(record.get("follows") or "")
+    return Problem(
+        nodeid,
+        kind,
+        follows or str(record.get("message", "")),
+        types=tuple(str(t) for t in record.get("types") or ()),
+        follows=bool(follows),
+    )
+
+
 def classify(
     results: Mapping[str, Any] | None,
     quarantine: Sequence[str] = (),
@@ -175,7 +196,7 @@ def classify(
         kind = _kind(record)
         if outcome == "failed":
             counts["failed" if kind == FAILURE else "errors"] += 1
-            problem = Problem(nodeid, kind, str(record.get("message", "")))
+            problem = _problem(nodeid, kind, record)
             failed_nodes.add(nodeid)
             if kind != COLLECTION and is_quarantined(nodeid, quarantine):
                 quarantined_failed.append(problem)
@@ -247,11 +268,12 @@ def describe(result: SuiteResult, *, per_group: int = 3) -> list[str]:
     """Lines explaining an unstable suite: grouped by kind, then by error line."""
     lines = [f"  - {reason}" for reason in result.reasons()]
     by_title: dict[str, dict[str, list[str]]] = {}
-    order = sorted(result.problems, key=lambda p: (KIND_ORDER.index(p.kind), not p.database))
+    order = sorted(
+        result.problems, key=lambda p: (KIND_ORDER.index(p.kind), not p.database, p.follows)
+    )
     for problem in order:
-        by_title.setdefault(problem.title, {}).setdefault(problem.message, []).append(
-            problem.nodeid
-        )
+        label = f"{problem.nodeid} (follows from this error)" if problem.follows else problem.nodeid
+        by_title.setdefault(problem.title, {}).setdefault(problem.message, []).append(label)
     for title, by_message in by_title.items():
         total = sum(len(v) for v in by_message.values())
         lines.append(f"{title}: {total}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
 
+from covtasks.pytest_plugin import exception_line, exception_types
 from covtasks.stable import (
     COLLECTION,
     FAILURE,
@@ -449,3 +451,68 @@ def test_to_json_of_an_unstable_suite() -> None:
     data = SuiteResult(exitstatus=None, collected=0, counts=Counts()).to_json()
     assert data["stable"] is False
     assert data["pytest_exitstatus"] is None
+
+
+# --- classification from the exception (types, follow-up errors) ----------------------
+
+
+def test_database_is_told_by_the_exception_types_too() -> None:
+    record = setup_error("t.py::a", "TimeoutError: timed out")
+    record["types"] = ["TimeoutError", "psycopg.errors.ConnectionTimeout"]
+    (problem,) = classify(results(record, exitstatus=1)).problems
+    assert problem.types == ("TimeoutError", "psycopg.errors.ConnectionTimeout")
+    assert problem.title == "setup errors (database)"
+
+
+def test_an_error_that_follows_from_a_setup_error_is_counted_with_it() -> None:
+    follow = setup_error("t.py::b", "AssertionError")
+    follow["follows"] = "SystemExit: 1"
+    result = classify(results(setup_error("t.py::a", "SystemExit: 1"), follow, exitstatus=1))
+    assert [(p.message, p.follows) for p in result.problems] == [
+        ("SystemExit: 1", False),
+        ("SystemExit: 1", True),
+    ]
+    assert result.reasons() == ["setup errors: 2"]
+    assert describe(result)[1:] == [
+        "setup errors: 2",
+        "  SystemExit: 1",
+        "    t.py::a",
+        "    t.py::b (follows from this error)",
+    ]
+
+
+def _raised(exc: BaseException, during: BaseException | None = None) -> BaseException:
+    try:
+        if during is None:
+            raise exc
+        try:
+            raise during
+        except BaseException:
+            raise exc  # noqa: B904 - the implicit __context__ is the point
+    except BaseException as caught:
+        return caught
+
+
+@pytest.mark.parametrize(
+    ("exc", "line", "types"),
+    [
+        pytest.param(KeyError("x"), "KeyError: 'x'", ["KeyError"], id="builtin"),
+        pytest.param(SystemExit(1), "SystemExit: 1", ["SystemExit"], id="system-exit"),
+        pytest.param(AssertionError(), "AssertionError", ["AssertionError"], id="no-message"),
+        pytest.param(
+            ValueError("first\nsecond"), "ValueError: first", ["ValueError"], id="first-line"
+        ),
+        pytest.param(
+            _raised(sqlite3.OperationalError("locked"), during=OSError("gone")),
+            "sqlite3.OperationalError: locked",
+            ["sqlite3.OperationalError", "OSError"],
+            id="the-raised-one-then-its-context",
+        ),
+        pytest.param(
+            _raised(pytest.fail.Exception("boom")), "Failed: boom", ["Failed"], id="pytest-fail"
+        ),
+    ],
+)
+def test_exception_line_and_types(exc: BaseException, line: str, types: list[str]) -> None:
+    assert exception_line(exc) == line
+    assert exception_types(exc) == types
