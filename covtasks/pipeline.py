@@ -113,6 +113,7 @@ def measure_stably(
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
     )
+    say(out, *stable.quarantine_lines(suite, cfg.stable.quarantine))
     # Without xdist workers, the launcher process itself ran the tests.
     processes = list(output.workers) or [Worker("main", output.pid, suite.collected)]
     limit = stable.flaky_limit(cfg.stable.max_flaky, suite.collected)

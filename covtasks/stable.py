@@ -8,10 +8,11 @@ collected tests, and every failure is quarantined (or, see ``reruns``, flaky).
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 COLLECTION = "collection"
 SETUP = "setup"
@@ -256,12 +257,35 @@ def with_reruns(
             flaky.append(Flaky(problem.nodeid, first="failed", rerun="passed"))
         else:
             problems.append(problem)
-    status = result.exitstatus
-    if status == 1 and not problems:
-        status = 0
-    return replace(
-        result, problems=tuple(problems), flaky=tuple(flaky), max_flaky=max_flaky, exitstatus=status
-    )
+    # ``exitstatus`` stays pytest's own: the verdict is ``stable``, not a rewritten status.
+    return replace(result, problems=tuple(problems), flaky=tuple(flaky), max_flaky=max_flaky)
+
+
+class _Quarantined(Protocol):
+    """A ``stable.quarantine`` entry (``config.QuarantineEntry``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def until(self) -> datetime.date | None: ...
+
+
+def quarantine_lines(result: SuiteResult, entries: Sequence[_Quarantined]) -> list[str]:
+    """One line per quarantined test that failed, with its entry's reason and expiry:
+    it did not block the run, but it must not pass unseen after pytest's "1 failed"."""
+    lines: list[str] = []
+    for nodeid in dict.fromkeys(p.nodeid for p in result.quarantined_failed):
+        entry = next((e for e in entries if is_quarantined(nodeid, [e.id])), None)
+        if entry is None:
+            continue
+        until = f"until {entry.until.isoformat()}" if entry.until else "no expiry date"
+        lines.append(
+            f"covtasks: quarantined test failed (not blocking): {nodeid} "
+            f"(reason: {entry.reason}; {until})"
+        )
+    return lines
 
 
 def describe(result: SuiteResult, *, per_group: int = 3) -> list[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from typing import Any
 
 import pytest
 
+from covtasks.config import QuarantineEntry
 from covtasks.pytest_plugin import exception_line, exception_types
 from covtasks.stable import (
     COLLECTION,
@@ -19,6 +21,7 @@ from covtasks.stable import (
     SuiteResult,
     classify,
     describe,
+    quarantine_lines,
     with_reruns,
 )
 
@@ -292,7 +295,7 @@ def test_failure_passing_on_rerun_is_flaky_and_suite_stable() -> None:
     result = with_reruns(first, {"t.py::b": "passed"}, max_flaky=3)
     assert result.flaky == (Flaky("t.py::b", first="failed", rerun="passed"),)
     assert result.problems == ()
-    assert result.exitstatus == 0
+    assert result.exitstatus == 1  # pytest's own status; the verdict is `stable`
     assert result.stable
 
 
@@ -432,7 +435,7 @@ def test_to_json() -> None:
     result = with_reruns(first, {"t.py::flaky": "passed"}, max_flaky=3)
     assert result.to_json() == {
         "stable": True,
-        "pytest_exitstatus": 0,
+        "pytest_exitstatus": 1,
         "collected": 5,
         "passed": 2,
         "failed": 2,
@@ -516,3 +519,26 @@ def _raised(exc: BaseException, during: BaseException | None = None) -> BaseExce
 def test_exception_line_and_types(exc: BaseException, line: str, types: list[str]) -> None:
     assert exception_line(exc) == line
     assert exception_types(exc) == types
+
+
+@pytest.mark.parametrize(
+    ("until", "said"),
+    [
+        pytest.param(datetime.date(2099, 12, 31), "until 2099-12-31", id="with-expiry"),
+        pytest.param(None, "no expiry date", id="without-expiry"),
+    ],
+)
+def test_quarantine_lines_name_each_failed_test_once(
+    until: datetime.date | None, said: str
+) -> None:
+    entries = [QuarantineEntry("t.py::a", "upstream bug #12", until), QuarantineEntry("u.py", "x")]
+    records = [
+        setup_error("t.py::a[1]"),
+        rec("t.py::a[1]", "teardown", "failed", message="x"),
+        rec("u.py::ok"),
+    ]
+    result = classify(results(*records, exitstatus=1), [e.id for e in entries])
+    assert quarantine_lines(result, entries) == [
+        "covtasks: quarantined test failed (not blocking): t.py::a[1] "
+        f"(reason: upstream bug #12; {said})"
+    ]
