@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import measure, stable, trend
+from covtasks import measure, pytestargs, stable, trend
 from covtasks.config import Config
 from covtasks.errors import EXIT_UNSTABLE, CovtasksError
 from covtasks.files import check_writable
@@ -57,6 +57,7 @@ def preflight(cfg: Config) -> None:
 def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     preflight(cfg)
+    pytestargs.check_test_paths(cfg, opts.extra)
     staging = measure.make_staging(cfg.root)
     try:
         if opts.fail_fast and not prerun_passes(cfg, staging, opts.extra, out):
@@ -83,6 +84,7 @@ def prerun_passes(cfg: Config, staging: Path, extra: Sequence[str], out: TextIO)
     measured run's (quarantined failures do not stop the measured run)."""
     say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
     prerun = measure.run_prerun(cfg, staging, extra)
+    pytestargs.refuse_usage_error(prerun.exitstatus, prerun.usage_error)
     if prerun.exitstatus == 0:
         return True
     suite = stable.classify(
@@ -107,9 +109,11 @@ def measure_stably(
     Returns the verdict, what the staging directory holds, and every process that ran
     tests (each must have left coverage data).
     """
+    pytestargs.check_test_paths(cfg, extra)
     output = measure.run_measured(
         cfg, staging, extra, while_running=lambda: importlib.import_module(_AFTER_MEASUREMENT)
     )
+    pytestargs.refuse_usage_error(output.exitstatus, output.usage_error)
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
     )
