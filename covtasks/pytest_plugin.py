@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from covtasks.staging import (
     WORKERS_DIR,
 )
 
+# The line pytest-xdist puts first in a worker's report ("[gw0] linux -- Python 3.11.7
+# /venv/bin/python"): it says where, not what ("worker 'gw0' crashed while running ...").
+_XDIST_HEADER = re.compile(r"\[gw\d+\] .* -- Python ")
 _PYTEST_DIR = os.path.join(os.path.realpath(os.path.dirname(_pytest.__file__)), "")
 
 
@@ -46,10 +50,11 @@ def _error_line(report: Any) -> str:
     if message:
         return _first_line(str(message))
     text = str(report.longreprtext) if report.longrepr is not None else ""
-    for line in text.splitlines():
+    lines = [line for line in text.splitlines() if not _XDIST_HEADER.match(line)]
+    for line in lines:
         if line.startswith("E   "):
             return line[4:].strip()[:300]
-    return _first_line(text)
+    return _first_line("\n".join(lines))
 
 
 def _type_name(exc: BaseException) -> str:

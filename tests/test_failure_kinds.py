@@ -9,6 +9,7 @@ handling; an error that only follows from an earlier setup error is counted with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -162,3 +163,27 @@ def test_fail_fast_prerun_failures_are_described_the_same(project: ProjectFactor
         "setup errors (database): 1"
     ]
     assert f"  {SQLITE_LINE}\n" in after
+
+
+def test_the_plugins_description_crosses_xdist_serialisation(project: ProjectFactory) -> None:
+    # The controller writes the records from reports that xdist serialised on a worker:
+    # the plugin's attributes must arrive with them.
+    p = project(extra=HANDLED_THEN_FAILED)
+    staging = p.path("staging")
+    staging.mkdir()
+    ran = p.module(
+        "pytest",
+        "-p",
+        "covtasks.pytest_plugin",
+        "-n",
+        "2",
+        "--tb=native",
+        "tests/test_db.py",
+        env={"COVTASKS_STAGING": str(staging)},
+    )
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    (record,) = json.loads((staging / "results.json").read_text())["records"]
+    assert record["message"] == (
+        'sqlite3.OperationalError: database "test_app" is being accessed by other users'
+    )
+    assert record["types"] == ["sqlite3.OperationalError", "conftest.DuplicateDatabase"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import types
 from typing import Any
 
 import pytest
 
 from covtasks.config import QuarantineEntry
-from covtasks.pytest_plugin import exception_line, exception_types
+from covtasks.pytest_plugin import _error_line, exception_line, exception_types
 from covtasks.stable import (
     COLLECTION,
     FAILURE,
@@ -542,3 +543,21 @@ def test_quarantine_lines_name_each_failed_test_once(
         "covtasks: quarantined test failed (not blocking): t.py::a[1] "
         f"(reason: upstream bug #12; {said})"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            "[gw0] linux -- Python 3.11.7 /venv/bin/python\n"
+            "worker 'gw0' crashed while running 'tests/t.py::test_a'",
+            "worker 'gw0' crashed while running 'tests/t.py::test_a'",
+            id="xdist-crash-without-its-header",
+        ),
+        pytest.param("def f():\n>   g()\nE   KeyError: 'x'\n", "KeyError: 'x'", id="e-line"),
+        pytest.param("[XPASS(strict)] later", "[XPASS(strict)] later", id="first-line"),
+    ],
+)
+def test_error_line_of_a_report_without_an_exception(text: str, line: str) -> None:
+    report = types.SimpleNamespace(longrepr=text, longreprtext=text)
+    assert _error_line(report) == line
