@@ -103,34 +103,34 @@ class _Recorder:
         self.deselected = 0
         self.setup_error = ""
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(hookwrapper=True)  # not wrapper=True: pytest 7.4 may have old pluggy
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    ) -> Generator[None, Any, None]:
         """Describe a failure from its exception, not from pytest's rendering of it
         (which ``--tb`` changes): the raised exception (not one it was handling), its
         types (for the database check) and, for an error that only follows from an
         earlier setup error of this process, that error. Plain string attributes of a
         report survive xdist's serialisation to the controller."""
-        report = yield
+        outcome = yield
+        report = outcome.get_result()
         if report.failed and call.excinfo is not None:
             exc = call.excinfo.value
             message = exception_line(exc)
-            report.covtasks_error = message  # type: ignore[attr-defined]
-            report.covtasks_types = exception_types(exc)  # type: ignore[attr-defined]
+            report.covtasks_error = message
+            report.covtasks_types = exception_types(exc)
             if report.when == "setup":
                 # pytest's own fixture bookkeeping asserts after a fixture raised a
                 # BaseException (sys.exit): such an error is a consequence, not a cause.
                 if self.setup_error and isinstance(exc, AssertionError) and _raised_by_pytest(exc):
-                    report.covtasks_follows = self.setup_error  # type: ignore[attr-defined]
+                    report.covtasks_follows = self.setup_error
                 else:
                     self.setup_error = message
-        return report
 
     @pytest.hookimpl(trylast=True)
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         # pytest counts a failed collector as an error and a skipped one (a module-level
-        # pytest.skip, a conftest's collect_ignore...) as skipped: both are recorded.
+        # pytest.skip or importorskip) as skipped: both are recorded.
         if report.failed or report.skipped:
             self.records.append(
                 {
