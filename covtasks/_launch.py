@@ -20,9 +20,11 @@ import sys
 # working directory leads sys.path instead.
 sys.path[0] = os.getcwd()
 
+import collections  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import runpy  # noqa: E402
+from typing import Any, TextIO  # noqa: E402
 
 # What `import pytest` imports. pytest-cov starts coverage after pytest has imported
 # them; here they are imported before coverage starts too, unless one of them is the
@@ -47,11 +49,52 @@ def preimport_pytest(source: list[str]) -> bool:
     return True
 
 
+class StderrTail:
+    """``sys.stderr`` that also keeps what was written last: pytest prints a usage
+    error (an unknown option, a missing path) there and exits 4, before any plugin
+    could record it. Everything else is the real stream's (``fileno()`` included, for
+    faulthandler); only this process's ``sys.stderr`` is wrapped, not fd 2."""
+
+    def __init__(self, stream: TextIO, keep: int = 64) -> None:
+        self.stream = stream
+        self.tail: collections.deque[str] = collections.deque(maxlen=keep)
+
+    def write(self, text: str) -> int:
+        self.tail.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def run_pytest(pytest_args: list[str], usage_file: str) -> int:
+    """pytest's ``__main__`` with these arguments; its exit status. On a usage error
+    (status 4) the tail of its stderr is saved to ``usage_file`` for covtasks."""
+    sys.argv = ["pytest", *pytest_args]
+    status = 0
+    tail = StderrTail(sys.stderr)
+    sys.stderr = tail
+    try:
+        runpy.run_module("pytest", run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+    finally:
+        sys.stderr = tail.stream
+    if status == 4 and usage_file:
+        with open(usage_file, "w", encoding="utf-8") as f:
+            f.write("".join(tail.tail))
+    return status
+
+
 def main() -> int:
     spec_path, sep, *pytest_args = sys.argv[1:]
     assert sep == "--", "usage: _launch.py SPEC -- PYTEST-ARGS"
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
+    usage_file = str(spec.get("usage_file", ""))
+    if not spec.get("measure", True):  # the --fail-fast quick run
+        return run_pytest(pytest_args, usage_file)
 
     import coverage
 
@@ -73,17 +116,11 @@ def main() -> int:
         "run:disable_warnings", sorted(quiet | {"no-data-collected", "module-not-imported"})
     )
     cov.start()
-    sys.argv = ["pytest", *pytest_args]
-    status = 0
     try:
-        runpy.run_module("pytest", run_name="__main__", alter_sys=True)
-    except SystemExit as exc:
-        code = exc.code
-        status = code if isinstance(code, int) else (0 if code is None else 1)
+        return run_pytest(pytest_args, usage_file)
     finally:
         cov.stop()
         cov.save()
-    return status
 
 
 if __name__ == "__main__":

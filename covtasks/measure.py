@@ -27,6 +27,7 @@ from typing import Any
 import covtasks
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
+from covtasks.pytestargs import usage_error_line
 from covtasks.staging import (
     INTERRUPTED_SUFFIX,
     RESULTS_ENV,
@@ -38,6 +39,8 @@ from covtasks.staging import (
 STAGING_PARENT = ".covtasks"
 DATA_NAME = ".coverage"
 _LAUNCHER = Path(__file__).with_name("_launch.py")
+# Beside a run's results: the tail of pytest's stderr when it exited on a usage error.
+USAGE_SUFFIX = ".usage"
 # Variables that would make an outer coverage run measure this one (covtasks measuring
 # a project while itself being measured, as in its own test suite).
 # An outer pytest's variables (covtasks run from inside a test) would make the plugin
@@ -71,6 +74,7 @@ class RunOutput:
     workers: tuple[Worker, ...]
     data_files: tuple[Path, ...]
     pid: int = 0
+    usage_error: str = ""  # pytest's usage-error line when it exited 4 on one
 
 
 def make_staging(root: Path) -> Path:
@@ -166,10 +170,27 @@ def child_env(staging: Path | None, core: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_prerun(cfg: Config, extra: Sequence[str]) -> int:
-    """``--fail-fast``: a quick unmeasured ``pytest -x --lf`` before the real run."""
-    cmd = [sys.executable, "-m", "pytest", *cfg.tests, "-x", "--lf", "-q", *extra]
-    return subprocess.call(cmd, cwd=cfg.root, env=child_env(None))
+PRERUN_RESULTS = "prerun.json"
+
+
+def run_prerun(cfg: Config, staging: Path, extra: Sequence[str]) -> RunOutput:
+    """``--fail-fast``: a quick unmeasured ``pytest -x --lf`` before the real run.
+
+    The plugin records what failed (``prerun.json``), so that its failures are
+    classified and described like the measured run's; no xdist, so that it leaves no
+    worker markers for the measured run to expect data from."""
+    args = [*cfg.tests, "-x", "--lf", "-q", "-p", "covtasks.pytest_plugin"]
+    if importlib.util.find_spec("xdist") is not None:
+        args += ["-n", "0"]
+    spec = {"measure": False, "usage_file": str(staging / (PRERUN_RESULTS + USAGE_SUFFIX))}
+    spec_file = staging / "prerun.json.spec"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    env = child_env(staging)
+    env[RESULTS_ENV] = PRERUN_RESULTS
+    sys.stdout.flush()
+    cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *args, *extra]
+    status = subprocess.call(cmd, cwd=cfg.root, env=env)
+    return collect(staging, status, PRERUN_RESULTS)
 
 
 def coverage_rcfile(cfg: Config, staging: Path) -> Path:
@@ -224,6 +245,7 @@ def launch(
         "data_file": str(staging / DATA_NAME),
         "source": [str(p) for p in cfg.source_dirs()],
         "branch": cfg.branch,
+        "usage_file": str(staging / (results + USAGE_SUFFIX)),
     }
     spec_file = staging / "launch.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
@@ -281,4 +303,6 @@ def collect(
         data = json.loads(marker.read_text(encoding="utf-8"))
         workers.append(Worker(str(data["worker"]), int(data["pid"]), int(data["tests"])))
     data_files = tuple(sorted(staging.glob(DATA_NAME + ".*")))
-    return RunOutput(staging, status, results, tuple(workers), data_files, pid)
+    usage = staging / (results_name + USAGE_SUFFIX)
+    usage_error = usage_error_line(usage.read_text(encoding="utf-8")) if usage.is_file() else ""
+    return RunOutput(staging, status, results, tuple(workers), data_files, pid, usage_error)

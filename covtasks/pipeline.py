@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import measure, stable, trend
+from covtasks import measure, pytestargs, stable, trend
 from covtasks.config import Config
 from covtasks.errors import EXIT_UNSTABLE, CovtasksError
 from covtasks.files import check_writable
@@ -57,14 +57,11 @@ def preflight(cfg: Config) -> None:
 def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     preflight(cfg)
-    if opts.fail_fast:
-        say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
-        status = measure.run_prerun(cfg, opts.extra)
-        if status != 0:
-            say(out, f"covtasks: the quick run failed (pytest exit {status}); nothing measured")
-            return EXIT_UNSTABLE
+    pytestargs.check_test_paths(cfg, opts.extra)
     staging = measure.make_staging(cfg.root)
     try:
+        if opts.fail_fast and not prerun_passes(cfg, staging, opts.extra, out):
+            return EXIT_UNSTABLE
         suite, output, processes = measure_stably(cfg, staging, opts.extra, out)
         if not suite.stable:
             say(
@@ -82,6 +79,28 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
         measure.remove_staging(staging)
 
 
+def prerun_passes(cfg: Config, staging: Path, extra: Sequence[str], out: TextIO) -> bool:
+    """``--fail-fast``: the quick unmeasured run; its failures are described like the
+    measured run's (quarantined failures do not stop the measured run)."""
+    say(out, "covtasks: --fail-fast: a quick unmeasured run first (pytest -x --lf)")
+    prerun = measure.run_prerun(cfg, staging, extra)
+    pytestargs.refuse_usage_error(prerun.exitstatus, prerun.usage_error)
+    if prerun.exitstatus == 0:
+        return True
+    suite = stable.classify(
+        prerun.results, [q.id for q in cfg.stable.quarantine], exitstatus=prerun.exitstatus
+    )
+    if suite.stable:
+        return True
+    say(
+        out,
+        "",
+        f"covtasks: the quick run failed (pytest exit {prerun.exitstatus}); nothing measured:",
+        *stable.describe(suite),
+    )
+    return False
+
+
 def measure_stably(
     cfg: Config, staging: Path, extra: Sequence[str], out: TextIO
 ) -> tuple[stable.SuiteResult, measure.RunOutput, list[Worker]]:
@@ -90,12 +109,15 @@ def measure_stably(
     Returns the verdict, what the staging directory holds, and every process that ran
     tests (each must have left coverage data).
     """
+    pytestargs.check_test_paths(cfg, extra)
     output = measure.run_measured(
         cfg, staging, extra, while_running=lambda: importlib.import_module(_AFTER_MEASUREMENT)
     )
+    pytestargs.refuse_usage_error(output.exitstatus, output.usage_error)
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
     )
+    say(out, *stable.quarantine_lines(suite, cfg.stable.quarantine))
     # Without xdist workers, the launcher process itself ran the tests.
     processes = list(output.workers) or [Worker("main", output.pid, suite.collected)]
     limit = stable.flaky_limit(cfg.stable.max_flaky, suite.collected)

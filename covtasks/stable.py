@@ -8,10 +8,11 @@ collected tests, and every failure is quarantined (or, see ``reruns``, flaky).
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 COLLECTION = "collection"
 SETUP = "setup"
@@ -41,16 +42,26 @@ PYTEST_EXIT = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One failing node: what kind of failure, and its most telling error line."""
+    """One failing node: what kind of failure, and the exception that stopped it.
+
+    ``types`` are the exception's type and those of the exceptions it was raised from
+    or while handling (``sqlite3.OperationalError``, ``django.db.utils.Error``...).
+    ``follows`` marks an error that only follows from an earlier setup error, whose
+    message (and so kind and group) it then carries.
+    """
 
     nodeid: str
     kind: str
     message: str
+    types: tuple[str, ...] = ()
+    follows: bool = False
 
     @property
     def database(self) -> bool:
-        """A setup/teardown error whose message points at the database."""
-        return self.kind in (SETUP, TEARDOWN) and bool(_DATABASE.search(self.message))
+        """A setup/teardown error whose exception points at the database."""
+        if self.kind not in (SETUP, TEARDOWN):
+            return False
+        return any(_DATABASE.search(text) for text in (self.message, *self.types))
 
     @property
     def title(self) -> str:
@@ -75,6 +86,7 @@ class Counts:
     skipped: int = 0
     xfailed: int = 0
     xpassed: int = 0
+    deselected: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,7 @@ class SuiteResult:
             "skipped": c.skipped,
             "xfailed": c.xfailed,
             "xpassed": c.xpassed,
+            "deselected": c.deselected,
             "quarantined_failed": [p.nodeid for p in self.quarantined_failed],
             "quarantined_passed": list(self.quarantined_passed),
             "flaky": [{"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun} for f in self.flaky],
@@ -148,6 +161,17 @@ def _kind(record: Mapping[str, Any]) -> str:
     return FAILURE
 
 
+def _problem(nodeid: str, kind: str, record: Mapping[str, Any]) -> Problem:
+    follows = str(record.get("follows") or "")
+    return Problem(
+        nodeid,
+        kind,
+        follows or str(record.get("message", "")),
+        types=tuple(str(t) for t in record.get("types") or ()),
+        follows=bool(follows),
+    )
+
+
 def classify(
     results: Mapping[str, Any] | None,
     quarantine: Sequence[str] = (),
@@ -162,6 +186,7 @@ def classify(
     if results is None:
         return SuiteResult(exitstatus=None, collected=0, counts=Counts())
     counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0, "xfailed": 0, "xpassed": 0}
+    counts["deselected"] = int(results.get("deselected", 0))
     problems: list[Problem] = []
     quarantined_failed: list[Problem] = []
     failed_nodes: set[str] = set()
@@ -172,7 +197,7 @@ def classify(
         kind = _kind(record)
         if outcome == "failed":
             counts["failed" if kind == FAILURE else "errors"] += 1
-            problem = Problem(nodeid, kind, str(record.get("message", "")))
+            problem = _problem(nodeid, kind, record)
             failed_nodes.add(nodeid)
             if kind != COLLECTION and is_quarantined(nodeid, quarantine):
                 quarantined_failed.append(problem)
@@ -232,23 +257,47 @@ def with_reruns(
             flaky.append(Flaky(problem.nodeid, first="failed", rerun="passed"))
         else:
             problems.append(problem)
-    status = result.exitstatus
-    if status == 1 and not problems:
-        status = 0
-    return replace(
-        result, problems=tuple(problems), flaky=tuple(flaky), max_flaky=max_flaky, exitstatus=status
-    )
+    # ``exitstatus`` stays pytest's own: the verdict is ``stable``, not a rewritten status.
+    return replace(result, problems=tuple(problems), flaky=tuple(flaky), max_flaky=max_flaky)
+
+
+class _Quarantined(Protocol):
+    """A ``stable.quarantine`` entry (``config.QuarantineEntry``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def until(self) -> datetime.date | None: ...
+
+
+def quarantine_lines(result: SuiteResult, entries: Sequence[_Quarantined]) -> list[str]:
+    """One line per quarantined test that failed, with its entry's reason and expiry:
+    it did not block the run, but it must not pass unseen after pytest's "1 failed"."""
+    lines: list[str] = []
+    for nodeid in dict.fromkeys(p.nodeid for p in result.quarantined_failed):
+        entry = next((e for e in entries if is_quarantined(nodeid, [e.id])), None)
+        if entry is None:
+            continue
+        until = f"until {entry.until.isoformat()}" if entry.until else "no expiry date"
+        lines.append(
+            f"covtasks: quarantined test failed (not blocking): {nodeid} "
+            f"(reason: {entry.reason}; {until})"
+        )
+    return lines
 
 
 def describe(result: SuiteResult, *, per_group: int = 3) -> list[str]:
     """Lines explaining an unstable suite: grouped by kind, then by error line."""
     lines = [f"  - {reason}" for reason in result.reasons()]
     by_title: dict[str, dict[str, list[str]]] = {}
-    order = sorted(result.problems, key=lambda p: (KIND_ORDER.index(p.kind), not p.database))
+    order = sorted(
+        result.problems, key=lambda p: (KIND_ORDER.index(p.kind), not p.database, p.follows)
+    )
     for problem in order:
-        by_title.setdefault(problem.title, {}).setdefault(problem.message, []).append(
-            problem.nodeid
-        )
+        label = f"{problem.nodeid} (follows from this error)" if problem.follows else problem.nodeid
+        by_title.setdefault(problem.title, {}).setdefault(problem.message, []).append(label)
     for title, by_message in by_title.items():
         total = sum(len(v) for v in by_message.values())
         lines.append(f"{title}: {total}")

@@ -152,6 +152,38 @@ def test_quarantined_failure_does_not_block(project: ProjectFactory) -> None:
     assert result.returncode == 0, result.stdout
     suite = metrics(p)["covtasks"]["suite"]
     assert suite["quarantined_failed"] == ["tests/test_fail.py::test_fails"]
+    assert (suite["stable"], suite["pytest_exitstatus"]) == (True, 1)  # pytest's own status
+
+
+QUARANTINED_FAILURE = {
+    "tests/test_fail.py": "def test_fails():\n    assert 1 == 2\n",
+    "pyproject.toml": BASIC_FILES["pyproject.toml"]
+    + (
+        '\n[[tool.covtasks.stable.quarantine]]\nid = "tests/test_fail.py::test_fails"\n'
+        'reason = "upstream bug #12"\nuntil = 2099-12-31\n'
+    ),
+}
+QUARANTINE_LINE = (
+    "covtasks: quarantined test failed (not blocking): tests/test_fail.py::test_fails "
+    "(reason: upstream bug #12; until 2099-12-31)"
+)
+
+
+@pytest.mark.parametrize("job", [False, True], ids=["run", "run-job"])
+def test_quarantined_failure_is_named_after_pytests_summary(
+    project: ProjectFactory, job: bool
+) -> None:
+    p = project(extra=QUARANTINED_FAILURE)
+    result = p.run("run", *(["--job", "j1"] if job else []))
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.index("1 failed")
+    assert result.stdout.index(QUARANTINE_LINE) > summary
+    assert result.stdout.count(QUARANTINE_LINE) == 1
+    if job:
+        suite = json.loads(p.path("coverage-jobs/j1/manifest.json").read_text())["suite"]
+    else:
+        suite = metrics(p)["covtasks"]["suite"]
+    assert (suite["stable"], suite["pytest_exitstatus"]) == (True, 1)
 
 
 def test_xdist_and_serial_measure_identical_lines(project: ProjectFactory) -> None:
@@ -213,7 +245,9 @@ def test_flaky_test_is_rerun_and_recorded(project: ProjectFactory) -> None:
     p = project(extra=FLAKY)
     result = p.run("run")
     assert result.returncode == 0, result.stdout + result.stderr
-    flaky = metrics(p)["covtasks"]["suite"]["flaky"]
+    suite = metrics(p)["covtasks"]["suite"]
+    assert (suite["stable"], suite["pytest_exitstatus"]) == (True, 1)  # the measured run's
+    flaky = suite["flaky"]
     assert flaky == [
         {
             "nodeid": "tests/test_flaky.py::test_passes_second_time",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import sqlite3
+import types
 from typing import Any
 
 import pytest
 
+from covtasks.config import QuarantineEntry
+from covtasks.pytest_plugin import _error_line, exception_line, exception_types
 from covtasks.stable import (
     COLLECTION,
     FAILURE,
@@ -17,6 +22,7 @@ from covtasks.stable import (
     SuiteResult,
     classify,
     describe,
+    quarantine_lines,
     with_reruns,
 )
 
@@ -145,10 +151,31 @@ def test_problem_kind_and_title(record: Record, kind: str, database: bool, title
         pytest.param(rec("t.py::a", "call", "skipped", xfail=True), Counts(xfailed=1), id="xfail"),
         pytest.param(rec("t.py::a", "call", "passed", xfail=True), Counts(xpassed=1), id="xpass"),
         pytest.param(rec("t.py::a", "setup", "passed"), Counts(), id="setup-pass-not-counted"),
+        pytest.param(rec("t.py", "collect", "skipped"), Counts(skipped=1), id="module-skip"),
+        pytest.param(
+            {"nodeid": "t.py", "when": "collect", "outcome": "failed", "message": "x"},
+            Counts(errors=1),
+            id="collection-error",
+        ),
+        pytest.param(
+            rec("t.py::a", "call", "failed", message="[XPASS(strict)] "),
+            Counts(failed=1),
+            id="strict-xpass",
+        ),
     ],
 )
 def test_counts(record: Record, counts: Counts) -> None:
     assert classify(results(record)).counts == counts
+
+
+def test_setup_and_teardown_error_of_one_test_are_two_errors() -> None:
+    records = [setup_error("t.py::a"), rec("t.py::a", "teardown", "failed", message="x")]
+    assert classify(results(*records, exitstatus=1)).counts == Counts(errors=2)
+
+
+def test_deselected_tests_are_counted() -> None:
+    data = {**results(rec("t.py::a")), "deselected": 4}
+    assert classify(data).counts == Counts(passed=1, deselected=4)
 
 
 def test_xfailed_and_xpassed_do_not_make_the_suite_unstable() -> None:
@@ -269,7 +296,7 @@ def test_failure_passing_on_rerun_is_flaky_and_suite_stable() -> None:
     result = with_reruns(first, {"t.py::b": "passed"}, max_flaky=3)
     assert result.flaky == (Flaky("t.py::b", first="failed", rerun="passed"),)
     assert result.problems == ()
-    assert result.exitstatus == 0
+    assert result.exitstatus == 1  # pytest's own status; the verdict is `stable`
     assert result.stable
 
 
@@ -409,7 +436,7 @@ def test_to_json() -> None:
     result = with_reruns(first, {"t.py::flaky": "passed"}, max_flaky=3)
     assert result.to_json() == {
         "stable": True,
-        "pytest_exitstatus": 0,
+        "pytest_exitstatus": 1,
         "collected": 5,
         "passed": 2,
         "failed": 2,
@@ -417,6 +444,7 @@ def test_to_json() -> None:
         "skipped": 1,
         "xfailed": 0,
         "xpassed": 0,
+        "deselected": 0,
         "quarantined_failed": ["t.py::qf"],
         "quarantined_passed": ["t.py::q"],
         "flaky": [{"nodeid": "t.py::flaky", "first": "failed", "rerun": "passed"}],
@@ -427,3 +455,109 @@ def test_to_json_of_an_unstable_suite() -> None:
     data = SuiteResult(exitstatus=None, collected=0, counts=Counts()).to_json()
     assert data["stable"] is False
     assert data["pytest_exitstatus"] is None
+
+
+# --- classification from the exception (types, follow-up errors) ----------------------
+
+
+def test_database_is_told_by_the_exception_types_too() -> None:
+    record = setup_error("t.py::a", "TimeoutError: timed out")
+    record["types"] = ["TimeoutError", "psycopg.errors.ConnectionTimeout"]
+    (problem,) = classify(results(record, exitstatus=1)).problems
+    assert problem.types == ("TimeoutError", "psycopg.errors.ConnectionTimeout")
+    assert problem.title == "setup errors (database)"
+
+
+def test_an_error_that_follows_from_a_setup_error_is_counted_with_it() -> None:
+    follow = setup_error("t.py::b", "AssertionError")
+    follow["follows"] = "SystemExit: 1"
+    result = classify(results(setup_error("t.py::a", "SystemExit: 1"), follow, exitstatus=1))
+    assert [(p.message, p.follows) for p in result.problems] == [
+        ("SystemExit: 1", False),
+        ("SystemExit: 1", True),
+    ]
+    assert result.reasons() == ["setup errors: 2"]
+    assert describe(result)[1:] == [
+        "setup errors: 2",
+        "  SystemExit: 1",
+        "    t.py::a",
+        "    t.py::b (follows from this error)",
+    ]
+
+
+def _raised(exc: BaseException, during: BaseException | None = None) -> BaseException:
+    try:
+        if during is None:
+            raise exc
+        try:
+            raise during
+        except BaseException:
+            raise exc  # noqa: B904 - the implicit __context__ is the point
+    except BaseException as caught:
+        return caught
+
+
+@pytest.mark.parametrize(
+    ("exc", "line", "types"),
+    [
+        pytest.param(KeyError("x"), "KeyError: 'x'", ["KeyError"], id="builtin"),
+        pytest.param(SystemExit(1), "SystemExit: 1", ["SystemExit"], id="system-exit"),
+        pytest.param(AssertionError(), "AssertionError", ["AssertionError"], id="no-message"),
+        pytest.param(
+            ValueError("first\nsecond"), "ValueError: first", ["ValueError"], id="first-line"
+        ),
+        pytest.param(
+            _raised(sqlite3.OperationalError("locked"), during=OSError("gone")),
+            "sqlite3.OperationalError: locked",
+            ["sqlite3.OperationalError", "OSError"],
+            id="the-raised-one-then-its-context",
+        ),
+        pytest.param(
+            _raised(pytest.fail.Exception("boom")), "Failed: boom", ["Failed"], id="pytest-fail"
+        ),
+    ],
+)
+def test_exception_line_and_types(exc: BaseException, line: str, types: list[str]) -> None:
+    assert exception_line(exc) == line
+    assert exception_types(exc) == types
+
+
+@pytest.mark.parametrize(
+    ("until", "said"),
+    [
+        pytest.param(datetime.date(2099, 12, 31), "until 2099-12-31", id="with-expiry"),
+        pytest.param(None, "no expiry date", id="without-expiry"),
+    ],
+)
+def test_quarantine_lines_name_each_failed_test_once(
+    until: datetime.date | None, said: str
+) -> None:
+    entries = [QuarantineEntry("t.py::a", "upstream bug #12", until), QuarantineEntry("u.py", "x")]
+    records = [
+        setup_error("t.py::a[1]"),
+        rec("t.py::a[1]", "teardown", "failed", message="x"),
+        rec("u.py::ok"),
+    ]
+    result = classify(results(*records, exitstatus=1), [e.id for e in entries])
+    assert quarantine_lines(result, entries) == [
+        "covtasks: quarantined test failed (not blocking): t.py::a[1] "
+        f"(reason: upstream bug #12; {said})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            "[gw0] linux -- Python 3.11.7 /venv/bin/python\n"
+            "worker 'gw0' crashed while running 'tests/t.py::test_a'",
+            "worker 'gw0' crashed while running 'tests/t.py::test_a'",
+            id="xdist-crash-without-its-header",
+        ),
+        pytest.param("def f():\n>   g()\nE   KeyError: 'x'\n", "KeyError: 'x'", id="e-line"),
+        pytest.param("[XPASS(strict)] later", "[XPASS(strict)] later", id="first-line"),
+    ],
+)
+def test_error_line_of_a_report_without_an_exception(text: str, line: str) -> None:
+    report = types.SimpleNamespace(longrepr=text, longreprtext=text)
+    assert _error_line(report) == line
