@@ -86,11 +86,18 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
         measure.remove_staging(staging)
 
 
+# The suite counts of a job manifest that add up across jobs.
+SUITE_COUNTS = (
+    *("collected", "passed", "failed", "errors", "skipped"),
+    *("xfailed", "xpassed", "deselected"),
+)
+
+
 def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
     """The jobs' suite results summed, flaky tests named with their job; a quarantined
     test that failed in any job is not listed as passing."""
     totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
-    for key in ("collected", "passed", "failed", "errors", "skipped", "xfailed", "xpassed"):
+    for key in SUITE_COUNTS:
         totals[key] = sum(int(j.manifest["suite"].get(key) or 0) for j in found)
     totals["flaky"] = [
         {**f, "job": j.id} for j in found for f in j.manifest["suite"].get("flaky", [])

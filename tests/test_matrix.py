@@ -127,6 +127,19 @@ def test_combined_quarantine(
     assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
 
 
+def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
+    counts = dict.fromkeys(matrix.SUITE_COUNTS, 1)
+    found = [
+        fake_job("a", tmp_path, suite={"stable": True, **counts}),
+        fake_job("b", tmp_path, suite={"stable": True, **counts, "deselected": 4}),
+    ]
+    suite = matrix.combined_suite(found)
+    assert {k: suite[k] for k in matrix.SUITE_COUNTS} == {
+        **dict.fromkeys(matrix.SUITE_COUNTS, 2),
+        "deselected": 5,
+    }
+
+
 def test_expect_any_checks_consistency_not_completeness(tmp_path: Path) -> None:
     found = [fake_job("a", tmp_path)]
     assert jobs.problems(found, "any") == []
