@@ -20,6 +20,7 @@ import coverage
 from coverage import CoverageData
 from coverage.exceptions import CoverageException
 
+from covtasks import versions
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
 
@@ -108,8 +109,9 @@ def check_complete(workers: Sequence[Worker], data_files: Sequence[Path], where:
         names = ", ".join(f"{w.id} (pid {w.pid}, {w.tests} tests)" for w in missing)
         raise CovtasksError(
             f"xdist worker(s) ran tests but wrote no coverage data: {names}; coverage's "
-            "subprocess measurement did not start in them (is coverage >= 7.10 installed "
-            "in the workers' interpreter, and its .pth file processed?), or was turned off "
+            "subprocess measurement did not start in them (is coverage >= "
+            f"{versions.floor('coverage')} installed in the workers' interpreter, and its "
+            ".pth file processed?), or was turned off "
             "because the tests or the code create a coverage.Coverage object of their own "
             "(set COVERAGE_COVERAGE=1 to measure such code anyway)",
             where,
