@@ -24,7 +24,9 @@ from covtasks import versions
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
 
-_PID = re.compile(r"\.pid(\d+)\.")
+# coverage >= 7.13 names parallel data files .coverage.HOST.pid123.Xabcdefx (a .Hhashh part
+# may follow); older releases .coverage.HOST.123.Xabcdefx (HOST may contain dots).
+_PID = re.compile(r"\.(?:pid)?(\d+)\.X[A-Za-z0-9]+x(?:\.H[A-Za-z0-9]+h)?$")
 
 
 @dataclass(frozen=True)
