@@ -44,7 +44,8 @@ FLOORS: tuple[Floor, ...] = (
     ),
     Floor("pytest", "7.4", "the measured test run", measured=True),
     Floor("pytest-xdist", "3.5", "parallel workers", measured=True),
-    Floor("nox", "2024.3.2", "covtasks.nox.install() and its sessions"),
+    # 2024.4.15 added Session.venv_backend, which covtasks.nox reads.
+    Floor("nox", "2024.4.15", "covtasks.nox.install() and its sessions"),
     Floor(
         "tomli",
         "2.0",
