@@ -1,10 +1,26 @@
-"""covtasks' own sessions. It measures itself with its own sessions (dogfooding)."""
+"""covtasks' own sessions. It measures itself with its own sessions (dogfooding).
+
+The test suite runs at both ends of what pyproject.toml declares: `tests` on the newest
+Python found here with the newest releases, `tests_lowest` on the oldest supported Python
+with every dependency pinned at its declared floor.
+"""
 
 from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import nox
 
 import covtasks.nox
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["tests", "lint", "types"]
@@ -15,10 +31,56 @@ nox.options.sessions = ["tests", "lint", "types"]
 covtasks.nox.install(env={"COVERAGE_COVERAGE": "1"})
 
 
-@nox.session
+PROJECT = tomllib.loads(Path(__file__).with_name("pyproject.toml").read_text("utf-8"))
+FLOOR = re.compile(r"^([A-Za-z0-9_.-]+)\s*>=\s*([^;,\s]+)\s*(;.*)?$")
+
+
+def lowest_python() -> str:
+    """The oldest supported Python: requires-python's floor ("3.9")."""
+    found = re.fullmatch(r">=\s*(\d+\.\d+)", PROJECT["project"]["requires-python"])
+    assert found, "requires-python must read >=X.Y"
+    return found.group(1)
+
+
+def floor_pins(extras: tuple[str, ...] = ("test",)) -> list[str]:
+    """Every declared dependency (and those of ``extras``) pinned at its floor,
+    ``coverage>=7.10.3`` -> ``coverage==7.10.3``, markers kept; read from pyproject.toml
+    each time, so the pins cannot drift from the declared floors."""
+    declared = list(PROJECT["project"]["dependencies"])
+    for extra in extras:
+        declared += PROJECT["project"]["optional-dependencies"][extra]
+    pins = []
+    for requirement in declared:
+        found = FLOOR.match(requirement)
+        if found:
+            name, version, marker = found.groups()
+            pins.append(f"{name}=={version}{marker or ''}")
+    return pins
+
+
+def newest_python() -> str | None:
+    """The newest python3.X that runs here (None: the one running nox)."""
+    lowest = int(lowest_python().split(".")[1])
+    for minor in range(30, lowest - 1, -1):
+        exe = shutil.which(f"python3.{minor}")
+        # A pyenv shim exists for every installed version but runs only the active ones.
+        if exe and subprocess.run([exe, "-c", ""], capture_output=True).returncode == 0:
+            return f"3.{minor}"
+    return None
+
+
+@nox.session(python=newest_python())
 def tests(session: nox.Session) -> None:
-    """The test suite (unit and end-to-end), as .ci/run runs it."""
+    """The test suite (unit and end-to-end) on the newest Python, newest releases."""
     session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session(python=lowest_python())
+def tests_lowest(session: nox.Session) -> None:
+    """The test suite on the oldest supported Python, every dependency at its floor."""
+    session.install("-e", ".[test]", *floor_pins())
+    session.run("python", "-m", "pip", "check")
     session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
 
 

@@ -267,12 +267,16 @@ def badge_text(percent: float | None, precision: int = 0) -> str:
     return f"{truncated:.{precision}f}%"
 
 
-def badge_colour(percent: float | None, fail_under: float | None = None) -> str:
-    """Pass/fail colour against ``fail_under`` if given, else a shields.io-like scale."""
+def badge_colour(percent: float | None, passed: bool | None = None) -> str:
+    """The gate's verdict as a colour if given (``passed``), else a shields.io-like scale.
+
+    The verdict comes from the caller (the gate's ``should_fail_under`` at the configured
+    precision), never from comparing figures here, so the badge and the gate agree.
+    """
     if percent is None or math.isnan(percent):
         return BADGE_GREY
-    if fail_under is not None:
-        return BADGE_PASS if percent >= fail_under else BADGE_RED
+    if passed is not None:
+        return BADGE_PASS if passed else BADGE_RED
     return next((colour for bound, colour in BADGE_SCALE if percent >= bound), BADGE_RED)
 
 
@@ -284,12 +288,16 @@ def render_badge(
     percent: float | None,
     *,
     label: str = "coverage",
-    fail_under: float | None = None,
+    passed: bool | None = None,
     precision: int = 0,
 ) -> str:
-    """Render a shields.io-style flat badge such as "coverage | 87%" as SVG."""
+    """Render a shields.io-style flat badge such as "coverage | 87%" as SVG.
+
+    ``passed`` is the gate's verdict for ``percent`` (green or red); None colours by the
+    scale. ``precision`` is the number of decimals shown.
+    """
     value = badge_text(percent, precision)
-    colour = badge_colour(percent, fail_under)
+    colour = badge_colour(percent, passed)
     label_w, value_w = _text_width(label), _text_width(value)
     width = label_w + value_w
     w, lw, vw = _num(width), _num(label_w), _num(value_w)

@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from covtasks import __version__
+from covtasks import __version__, versions
 from covtasks.config import load_config
 from covtasks.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CovtasksError
 
@@ -129,6 +129,9 @@ def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
     if args.command == "run":
         cfg = load_config(Path.cwd())
+        # Before any test runs: too old a coverage would make every worker's data go
+        # missing, which would read as a broken suite.
+        versions.require_measured(cfg.workers)
         if args.doctor:
             from covtasks.doctor import run_doctor
 

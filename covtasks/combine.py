@@ -20,10 +20,13 @@ import coverage
 from coverage import CoverageData
 from coverage.exceptions import CoverageException
 
+from covtasks import versions
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
 
-_PID = re.compile(r"\.pid(\d+)\.")
+# coverage >= 7.13 names parallel data files .coverage.HOST.pid123.Xabcdefx (a .Hhashh part
+# may follow); older releases .coverage.HOST.123.Xabcdefx (HOST may contain dots).
+_PID = re.compile(r"\.(?:pid)?(\d+)\.X[A-Za-z0-9]+x(?:\.H[A-Za-z0-9]+h)?$")
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,9 @@ def check_complete(workers: Sequence[Worker], data_files: Sequence[Path], where:
         names = ", ".join(f"{w.id} (pid {w.pid}, {w.tests} tests)" for w in missing)
         raise CovtasksError(
             f"xdist worker(s) ran tests but wrote no coverage data: {names}; coverage's "
-            "subprocess measurement did not start in them (is coverage >= 7.10 installed "
-            "in the workers' interpreter, and its .pth file processed?), or was turned off "
+            "subprocess measurement did not start in them (is coverage >= "
+            f"{versions.floor('coverage')} installed in the workers' interpreter, and its "
+            ".pth file processed?), or was turned off "
             "because the tests or the code create a coverage.Coverage object of their own "
             "(set COVERAGE_COVERAGE=1 to measure such code anyway)",
             where,

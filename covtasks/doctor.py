@@ -25,7 +25,7 @@ from typing import Any, Literal, TextIO
 import coverage
 from coverage.exceptions import CoverageException
 
-from covtasks import globs, trend
+from covtasks import globs, trend, versions
 from covtasks.config import DEFAULT_METRICS, Config, Domain, Workers, display_path, load_config
 from covtasks.config import source_files as list_source_files
 from covtasks.covconfig import load_toml
@@ -33,7 +33,6 @@ from covtasks.errors import EXIT_OK, CovtasksError
 
 Severity = Literal["error", "warning", "info"]
 EXIT_PROBLEMS = 1
-MIN_COVERAGE = (7, 10)
 _ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 # pytest-cov options whose value may be the next argument.
 _COV_VALUED = ("--cov-report", "--cov-fail-under", "--cov-config", "--cov-context")
@@ -98,11 +97,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
         "workers = {workers!r} needs pytest-xdist, which is not installed here",
         "pip install pytest-xdist (or set workers = 0 under [tool.covtasks])",
     ),
-    "coverage": (
-        "error",
-        "coverage {version} has no subprocess patch (7.10+): xdist workers would not be measured",
-        'pip install -U "coverage>=7.10"',
-    ),
+    "version": ("error", "{problem}", "{fix}"),
     "coverage-objects": (
         "warning",
         "coverage.Coverage objects are created in {files} ({example}): coverage.py stops "
@@ -172,7 +167,7 @@ class ProjectFacts:
     python: tuple[int, int] = (3, 12)
     workers: Workers = "auto"
     xdist: bool = True
-    coverage_version: tuple[int, ...] = MIN_COVERAGE
+    installed: tuple[tuple[str, str | None], ...] = ()  # (package, version) as installed
     trend: str | None = None
     trend_error: str | None = None
     metrics: str = DEFAULT_METRICS
@@ -371,8 +366,8 @@ def _setup(p: ProjectFacts) -> Iterable[Finding]:
         yield finding("core", where=p.core_where, why=why, python=python, fix=fix)
     if p.workers != 0 and not p.xdist:
         yield finding("xdist", workers=p.workers)
-    if tuple(p.coverage_version) < MIN_COVERAGE:
-        yield finding("coverage", version=".".join(map(str, p.coverage_version)))
+    for old in versions.too_old(dict(p.installed), versions.measured_floors(p.workers)):
+        yield finding("version", problem=old.problem(), fix=old.fix)
     if p.coverage_objects and not p.metacov and p.workers != 0:
         files = _count(len(p.coverage_objects), "file")
         yield finding("coverage-objects", files=files, example=_example(p.coverage_objects))
@@ -575,7 +570,7 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
         python=(sys.version_info[0], sys.version_info[1]),
         workers=cfg.workers,
         xdist=importlib.util.find_spec("xdist") is not None,
-        coverage_version=coverage.version_info[:3],
+        installed=tuple(versions.installed_versions(f.package for f in versions.FLOORS).items()),
         trend=None if cfg.trend is None else _rel(root, cfg.trend),
         trend_error=None if cfg.trend is None else trend_error(cfg.trend),
         metrics=_rel(root, cfg.metrics),

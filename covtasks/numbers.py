@@ -2,19 +2,21 @@
 
 A figure is (covered lines + covered branches) / (statements + branches) x 100, summed
 over files, so a domain's percent equals ``coverage report --include=<its globs>`` on
-the same data. The rounding rules are coverage.py's (``coverage/results.py``):
-``display_percent`` never shows 0 or 100 unless the value is exactly that, and
-``should_fail_under`` compares at the precision (more if the threshold has more
-decimals), with 100 meaning exactly 100.
+the same data. The rounding rules are the installed coverage.py's, called, not copied
+(``coverage.results``): ``display_percent`` never shows 0 or 100 unless the value is
+exactly that, and ``should_fail_under`` decides pass/fail exactly as
+``coverage report --fail-under`` does (coverage >= 7.17.1 also compares at the
+threshold's own decimals), so covtasks' verdicts follow the coverage in use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from coverage import results as coverage_results
 
 from covtasks.config import Domain
 from covtasks.globs import Matcher
@@ -91,41 +93,30 @@ def total(numbers: Iterable[Numbers]) -> Numbers:
 
 
 def display_percent(pc: float, precision: int) -> str:
-    """coverage.py's display rule: only exactly 0 shows 0, only exactly 100 shows 100."""
-    near0 = 1.0 / 10**precision
-    if 0 < pc < near0:
-        pc = near0
-    elif (100.0 - near0) < pc < 100:
-        pc = 100.0 - near0
-    else:
-        pc = round(pc, precision)
-    return f"{pc:.{precision}f}"
-
-
-def _fail_under_precision(fail_under: float, precision: int) -> int:
-    if fail_under == int(fail_under):
-        return precision
-    exponent = Decimal(str(fail_under)).as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(precision, -exponent)
+    """The percent as coverage.py shows it (``coverage.results.display_covered``):
+    only exactly 0 shows 0, only exactly 100 shows 100."""
+    return coverage_results.display_covered(pc, precision)
 
 
 def should_fail_under(total: float, fail_under: float, precision: int) -> bool:
-    """True if ``total`` fails ``fail_under`` (coverage.py's rule)."""
-    if fail_under == 100.0 and total != 100.0:
-        return True
-    return round(total, _fail_under_precision(fail_under, precision)) < fail_under
+    """True if ``total`` fails ``fail_under``: ``coverage.results.should_fail_under``
+    of the installed coverage, so the verdict is ``coverage report --fail-under``'s."""
+    return coverage_results.should_fail_under(total, fail_under, precision)
 
 
 def floor_percent(pc: float, precision: int) -> float:
     """The highest threshold at ``precision`` that ``pc`` still passes (for --suggest).
 
-    That is ``pc`` rounded the way ``should_fail_under`` rounds it, except that only an
-    exact 100 passes 100.
+    Found with ``should_fail_under`` itself, so the suggestion passes whichever rule the
+    installed coverage applies: start from ``pc`` rounded to ``precision`` (only an exact
+    100 passes 100) and step down or up by one unit while the rule says so.
     """
-    value = round(pc, precision)
-    if value >= 100.0 and pc != 100.0:
-        value = round(100.0 - 1.0 / 10**precision, precision)
+    step = 1.0 / 10**precision
+    value = min(round(pc, precision), 100.0)
+    while value > 0 and should_fail_under(pc, value, precision):
+        value = max(round(value - step, precision), 0.0)
+    while value < 100 and not should_fail_under(pc, round(value + step, precision), precision):
+        value = round(value + step, precision)
     return value
 
 

@@ -21,6 +21,7 @@ from covtasks.chart import OVERALL, render_badge, render_trend_svg
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.files import write_atomic
+from covtasks.gate import threshold_check
 from covtasks.numbers import display_percent
 from covtasks.trend import Baseline, baselines, load_entries
 
@@ -244,6 +245,12 @@ def load_history(cfg: Config) -> tuple[Path, list[Baseline]]:
     return cfg.trend, history
 
 
+def overall_badge(overall: float, cfg: Config) -> str:
+    """The badge of an overall figure, coloured by the gate's verdict on it."""
+    check = threshold_check(OVERALL, overall, cfg.fail_under, cfg.precision)
+    return render_badge(overall, passed=check.passed, precision=0)
+
+
 def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path, history = load_history(cfg)
     trend_rows = rows(history, args.last, cfg.precision)
@@ -254,7 +261,7 @@ def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         write_atomic(args.svg, svg)
         written.append(f"svg: {display_path(args.svg)}")
     if args.badge is not None:
-        badge = render_badge(history[-1].overall, fail_under=cfg.fail_under, precision=0)
+        badge = overall_badge(history[-1].overall, cfg)
         write_atomic(args.badge, badge)
         written.append(f"badge: {display_path(args.badge)}")
     if args.markdown:

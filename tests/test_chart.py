@@ -253,7 +253,7 @@ def badge_parts(svg: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("percent", "fail_under", "colour", "text"),
+    ("percent", "passed", "colour", "text"),
     [
         (87.5, None, "#97ca00", "87%"),
         (95.0, None, "#4c1", "95%"),
@@ -265,17 +265,18 @@ def badge_parts(svg: str) -> tuple[str, str]:
         (12.0, None, "#e05d44", "12%"),
         (0.0, None, "#e05d44", "0%"),
         (100.0, None, "#4c1", "100%"),
-        (79.99, 80.0, "#e05d44", "79%"),
-        (80.0, 80.0, "#4c1", "80%"),
-        (95.0, 96.0, "#e05d44", "95%"),
+        (79.99, False, "#e05d44", "79%"),
+        (79.99, True, "#4c1", "79%"),
+        (80.0, True, "#4c1", "80%"),
+        (95.0, False, "#e05d44", "95%"),
         (None, None, "#9f9f9f", "unknown"),
-        (None, 80.0, "#9f9f9f", "unknown"),
+        (None, True, "#9f9f9f", "unknown"),
     ],
 )
 def test_badge_colour_and_text(
-    percent: float | None, fail_under: float | None, colour: str, text: str
+    percent: float | None, passed: bool | None, colour: str, text: str
 ) -> None:
-    assert badge_parts(render_badge(percent, fail_under=fail_under)) == (colour, text)
+    assert badge_parts(render_badge(percent, passed=passed)) == (colour, text)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import coverage
 import pytest
 
 from covtasks.config import Domain, load_config
@@ -146,7 +145,9 @@ PROBLEMS = [
     pytest.param({"trend_ignored": True}, "warning", "trend-ignored", id="trend-ignored"),
     pytest.param({"metrics_ignored": True}, "info", "metrics-ignored", id="metrics-ignored"),
     pytest.param({"xdist": False}, "error", "xdist", id="xdist-missing"),
-    pytest.param({"coverage_version": (7, 9, 2)}, "error", "coverage", id="coverage-too-old"),
+    pytest.param({"installed": (("coverage", "7.10.2"),)}, "error", "version", id="old-coverage"),
+    pytest.param({"installed": (("pytest", "7.3.2"),)}, "error", "version", id="old-pytest"),
+    pytest.param({"installed": (("pytest-xdist", "3.4.0"),)}, "error", "version", id="old-xdist"),
     pytest.param(
         {"coverage_objects": ("tests/test_plugin.py",)},
         "warning",
@@ -178,7 +179,15 @@ NOT_PROBLEMS = [
     ),
     pytest.param({"trend": None, "trend_ignored": True}, id="trend-off"),
     pytest.param({"workers": 0, "xdist": False}, id="no-xdist-needed"),
-    pytest.param({"coverage_version": (7, 10, 0)}, id="coverage-7.10"),
+    pytest.param(
+        {"installed": (("coverage", "7.10.3"), ("pytest", "7.4.0"), ("pytest-xdist", "3.5.0"))},
+        id="versions-at-the-floors",
+    ),
+    pytest.param(
+        {"installed": (("pytest-xdist", "3.0.0"), ("nox", "2020.1.1")), "workers": 0},
+        id="old-xdist-unused-old-nox-not-measured",
+    ),
+    pytest.param({"installed": (("coverage", None),)}, id="version-unknown"),
 ]
 
 
@@ -456,10 +465,11 @@ def test_xdist_missing_is_found(project: ProjectFactory, monkeypatch: pytest.Mon
     assert project_findings(p) == [("error", "xdist")]
 
 
-def test_old_coverage_is_found(project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    p = project()
-    monkeypatch.setattr(coverage, "version_info", (7, 9, 2, "final", 0))
-    assert project_findings(p) == [("error", "coverage")]
+def test_old_coverage_line_names_the_upgrade() -> None:
+    assert only(installed=(("coverage", "7.10.0"),)).line() == (
+        "error   version: coverage 7.10.0 is installed, covtasks needs >= 7.10.3 (subprocess "
+        'measurement of xdist workers) -> fix: pip install -U "coverage>=7.10.3"'
+    )
 
 
 def test_addopts_from_the_environment_is_found(

@@ -197,7 +197,7 @@ def oracle(here: Project, data: list[Path], roots: list[Path]) -> dict[str, list
     """Plain coverage.py: combine with an explicit [paths] map, then its JSON report."""
     rc = here.path("oracle.toml")
     paths = json.dumps([str(here.root) + "/", *(str(r) + "/" for r in roots)])
-    rc.write_text(f"[run]\nbranch = true\n[paths]\nsource = {paths}\n")
+    rc.write_text(f"[tool.coverage.run]\nbranch = true\n[tool.coverage.paths]\nsource = {paths}\n")
     env = cli_env(None)
     data_file = str(here.path("oracle.coverage"))
     options = [f"--rcfile={rc}", f"--data-file={data_file}"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -166,22 +168,87 @@ def test_display_percent_equals_coverage(pc: float, precision: int, shown: str) 
         (100, 100, 0, False),
         (100, 100.0, 2, False),
         (80.05, 80.1, 0, True),
-        (80.1, 80.1, 0, False),
         (79.5, 80, 0, False),
         (79.4, 80, 0, True),
         (80, 80, 0, False),
         (0, 0, 2, False),
         (50, 0, 2, False),
-        (12.345, 12.345, 1, False),
         (12.344, 12.345, 1, True),
     ],
     ids=lambda v: str(v),
 )
-def test_should_fail_under_equals_coverage(
+def test_should_fail_under_every_supported_coverage(
     pc: float, fail_under: float, precision: int, fails: bool
 ) -> None:
+    """Verdicts on which every supported coverage release agrees."""
     assert should_fail_under(pc, fail_under, precision) is fails
     assert coverage_should_fail_under(pc, fail_under, precision) is fails
+
+
+@pytest.mark.parametrize(
+    ("pc", "fail_under", "precision"),
+    [
+        # A threshold with more decimals than the precision: coverage >= 7.17.1 compares
+        # at the threshold's decimals (passes), older releases at the precision (fails).
+        (80.1, 80.1, 0),
+        (12.345, 12.345, 1),
+        (0.4, 0.3, 0),
+        (12.5, 12.5, 0),
+        (79.996, 80, 2),
+        (79.9949, 80, 2),
+    ],
+    ids=lambda v: str(v),
+)
+def test_should_fail_under_is_the_installed_coverages(
+    pc: float, fail_under: float, precision: int
+) -> None:
+    assert should_fail_under(pc, fail_under, precision) is coverage_should_fail_under(
+        pc, fail_under, precision
+    )
+
+
+def fail_under_exit(
+    root: Path, statements: int, covered: int, threshold: str, precision: int
+) -> int:
+    """``coverage report --fail-under`` on real data: ``covered`` of ``statements`` run."""
+    source = root / "mod.py"
+    source.write_text("x = 1\n" * statements, encoding="utf-8")
+    cov = coverage.Coverage(data_file=str(root / ".coverage"))
+    data = cov.get_data()
+    data.add_lines({str(source): range(1, covered + 1)})
+    data.write()
+    command = [sys.executable, "-m", "coverage", "report", "--data-file=.coverage"]
+    command += [f"--fail-under={threshold}", f"--precision={precision}"]
+    return subprocess.run(command, cwd=root, capture_output=True, check=False).returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("statements", "covered", "threshold", "precision"),
+    [
+        (2500, 1999, "80", 1),  # 79.96: shows 80.0
+        (2500, 1998, "80", 1),  # 79.92
+        (2000, 1599, "80", 1),  # 79.95
+        (2000, 1601, "80.1", 0),  # 80.05
+        (1000, 801, "80.1", 0),  # 80.1 against 80.1 at precision 0
+        (8, 1, "12.5", 0),  # 12.5 against 12.5 at precision 0
+        (1000, 795, "80", 0),  # 79.5 rounds half to even: 80
+        (1000, 794, "80", 0),
+        (2000, 1999, "100", 1),  # 99.95: only 100 passes 100
+        (10, 10, "100", 0),
+        (3, 1, "33.33", 2),
+        (3, 1, "33.34", 2),
+    ],
+    ids=lambda v: str(v),
+)
+def test_should_fail_under_equals_coverage_report_fail_under(
+    tmp_path: Path, statements: int, covered: int, threshold: str, precision: int
+) -> None:
+    """The oracle: the verdict ``coverage report --fail-under`` gives (exit 2 = fails)."""
+    pc = Numbers(statements=statements, covered_lines=covered).percent
+    status = fail_under_exit(tmp_path, statements, covered, threshold, precision)
+    assert status in (0, 2)
+    assert should_fail_under(pc, float(threshold), precision) is (status == 2)
 
 
 @pytest.mark.parametrize(
@@ -207,12 +274,19 @@ def test_floor_percent(pc: float, precision: int, floor: float) -> None:
     assert floor_percent(pc, precision) == floor
 
 
-@pytest.mark.parametrize("pc", [87.659, 79.9951, 99.996, 0.0, 100.0, 33.33333, 50.005])
-def test_floor_percent_passes_and_one_step_more_fails(pc: float) -> None:
-    floor = floor_percent(pc, 2)
-    assert not should_fail_under(pc, floor, 2)
-    if floor < 100:
-        assert should_fail_under(pc, round(floor + 0.01, 2), 2)
+@pytest.mark.parametrize("precision", [0, 1, 2, 3])
+def test_floor_percent_is_the_highest_threshold_the_installed_rule_passes(
+    precision: int,
+) -> None:
+    """By property, over many figures: the suggestion passes, one unit more fails."""
+    step = 1.0 / 10**precision
+    figures = [i / 997 for i in range(0, 99701, 7)]  # 0 .. 100, odd fractions
+    figures += [80 - k * 1e-4 for k in range(-60, 60)] + [99.9999, 99.995, 100.0, 0.29 * 100]
+    for pc in figures:
+        floor = floor_percent(pc, precision)
+        assert not should_fail_under(pc, floor, precision), (pc, floor)
+        if floor < 100:
+            assert should_fail_under(pc, round(floor + step, precision), precision), (pc, floor)
 
 
 def _summary(

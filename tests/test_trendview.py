@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coverage.results import should_fail_under as coverage_should_fail_under
 
 from covtasks.config import Config, Domain
+from covtasks.gate import evaluate_figures
 from covtasks.trend import Baseline, baselines, make_entry
 from covtasks.trendview import (
     Cell,
@@ -20,6 +22,7 @@ from covtasks.trendview import (
     delta,
     domain_names,
     markdown_table,
+    overall_badge,
     rows,
     table,
     thresholds,
@@ -185,6 +188,44 @@ def test_no_overall_threshold_line_at_zero() -> None:
     assert thresholds(cfg, ["overall"]) == {}
 
 
+BADGE_PASS, BADGE_RED = "#4c1", "#e05d44"
+
+
+def badge_fill(svg: str) -> str:
+    root = ET.fromstring(svg)
+    rect = next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "badge-value")
+    return rect.get("fill") or ""
+
+
+def threshold_boundaries() -> list[tuple[float, float, int]]:
+    """Figures on, just below and just above every rounding edge of each threshold."""
+    cases = []
+    for precision in (0, 1, 2):
+        half = 0.5 / 10**precision
+        for threshold in (0.0, 50.0, 80.0, 80.5, 99.99, 100.0):
+            edges = (threshold - half, threshold)
+            for pc in [edge + nudge for edge in edges for nudge in (-1e-9, 0.0, 1e-9)]:
+                if 0 <= pc <= 100:
+                    cases.append((pc, threshold, precision))
+    return [*cases, (79.996, 80.0, 2), (79.994, 80.0, 2)]
+
+
+@pytest.mark.parametrize(("pc", "fail_under", "precision"), threshold_boundaries())
+def test_badge_colour_is_the_gates_verdict_at_every_threshold_boundary(
+    pc: float, fail_under: float, precision: int
+) -> None:
+    cfg = Config(
+        root=Path("/p"),
+        file=Path("/p/pyproject.toml"),
+        source=("pkg",),
+        fail_under=fail_under,
+        precision=precision,
+    )
+    passed = evaluate_figures(pc, {}, {}, fail_under, precision).passed
+    assert passed is not coverage_should_fail_under(pc, fail_under, precision)
+    assert badge_fill(overall_badge(pc, cfg)) == (BADGE_PASS if passed else BADGE_RED)
+
+
 # --- the command, in a subprocess ---------------------------------------------------------
 
 
@@ -236,6 +277,20 @@ def test_cli_svg_draws_the_configured_thresholds(with_trend: Project) -> None:
 def test_cli_badge_shows_the_latest_overall(with_trend: Project) -> None:
     assert with_trend.run("trend", "--badge", "badge.svg").returncode == 0
     assert svg_root(with_trend.path("badge.svg")).findtext(f"{SVG}title") == "coverage: 79%"
+
+
+@pytest.mark.slow
+def test_cli_badge_is_green_when_the_gate_passes_a_figure_below_the_threshold(
+    project: ProjectFactory,
+) -> None:
+    """79.996% against fail_under 80 at precision 2 passes the gate (it is 80.00)."""
+    top = "fail_under = 80\n        precision = 2"
+    toml = BASIC_FILES["pyproject.toml"].replace("fail_under = 50", top, 1)
+    entry = {**LATEST, "overall": 79.996}
+    doc = {"format": 1, "baselines": [entry]}
+    proj = project(extra={"pyproject.toml": toml, TREND: json.dumps(doc)})
+    assert proj.run("trend", "--badge", "badge.svg").returncode == 0
+    assert badge_fill(proj.path("badge.svg").read_text(encoding="utf-8")) == BADGE_PASS
 
 
 @pytest.mark.slow
