@@ -229,7 +229,7 @@ CASES = [
     Case("source-empty", f"{PP}.source: must not be empty", key("source", "[]")),
     Case(
         "source-missing",
-        f"{PP}.source[0]: 'missing' is not a directory or file",
+        f"{PP}.source[0]: 'missing' is not a directory, file or package",
         key("source", '["missing"]'),
     ),
     Case(
