@@ -38,21 +38,30 @@ EXIT_MEANING = {
     3: "the test suite is not stable: nothing was measured, nothing was written",
     130: "interrupted",
 }
+
+
 # Test requirements files, as projects name them; a missing ``X.txt`` is also tried as
 # ``X.in`` (pip-tools' input file, e.g. requirements/tests.in).
-_TEST_FILES = tuple(
-    f"{name}.txt"
-    for kind in ("test", "tests", "testing", "dev")
-    for name in (
-        f"requirements-{kind}",
-        f"requirements_{kind}",
-        f"{kind}-requirements",
-        f"{kind}_requirements",
-        f"requirements/{kind}",
+def _requirement_files(kinds: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        f"{name}.txt"
+        for kind in kinds
+        for name in (
+            f"requirements-{kind}",
+            f"requirements_{kind}",
+            f"{kind}-requirements",
+            f"{kind}_requirements",
+            f"requirements/{kind}",
+        )
     )
-)
+
+
+# The test-only kinds come first; the dev kind (often the whole toolchain: docs, linters,
+# tox) is installed only when a project has no test-only group or file.
+_TEST_KINDS = ("test", "tests", "testing")
+_DEV_KINDS = ("dev",)
 _APP_FILES = ("requirements.txt",)  # an application's own dependencies
-_TEST_GROUPS = ("test", "tests", "testing", "dev")
+_TEST_GROUPS = (*_TEST_KINDS, *_DEV_KINDS)
 _INSTALL_DIRS = ("site-packages", "dist-packages")
 
 
@@ -111,16 +120,24 @@ def group_requirements(groups: Mapping[str, Any], name: str, file: str) -> list[
 
 def find_test_requirements(root: Path, doc: Mapping[str, Any]) -> list[str]:
     """pip arguments for the test dependencies found besides extras: the test/tests/
-    testing/dev dependency groups and the test requirements files."""
+    testing dependency groups and test requirements files, else the dev ones."""
+    for kinds in (_TEST_KINDS, _DEV_KINDS):
+        found = _requirements_of(root, doc, kinds)
+        if found:
+            return found
+    return []
+
+
+def _requirements_of(root: Path, doc: Mapping[str, Any], kinds: Sequence[str]) -> list[str]:
     found: list[str] = []
     groups = doc.get("dependency-groups", {})
     if isinstance(groups, dict):
         present = {_normalize(str(k)) for k in groups}
-        for group in _TEST_GROUPS:
+        for group in kinds:
             if group in present:
                 found += group_requirements(groups, group, str(root / "pyproject.toml"))
-    found = list(dict.fromkeys(found))  # a dev group often includes the test group
-    for name in _TEST_FILES:
+    found = list(dict.fromkeys(found))  # one group often includes another
+    for name in _requirement_files(kinds):
         path = root / name
         if not path.is_file() and path.with_suffix(".in").is_file():
             path = path.with_suffix(".in")

@@ -136,7 +136,14 @@ def test_covtasks_requirement_points_at_this_source_tree() -> None:
                 "lint = ['ruff']\ntest = ['pytest']\n"
                 "Dev = [{include-group = 'test'}, {include-group = 'lint'}, 'ipython']\n"
             },
-            [["-e", ".", "pytest", "ruff", "ipython"]],
+            [["-e", ".", "pytest"]],
+        ),
+        (
+            {
+                "pyproject.toml": PACKAGE + "[dependency-groups]\n"
+                "lint = ['ruff']\nDev = [{include-group = 'lint'}, 'pytest']\n"
+            },
+            [["-e", ".", "ruff", "pytest"]],
         ),
         (
             {"pyproject.toml": PACKAGE, "requirements/tests.in": "pytest\n"},
@@ -169,7 +176,7 @@ def test_covtasks_requirement_points_at_this_source_tree() -> None:
         ),
         (
             {"requirements-test.txt": "", "requirements-dev.txt": ""},
-            [["-r", "requirements-test.txt", "-r", "requirements-dev.txt"]],
+            [["-r", "requirements-test.txt"]],
         ),
         (
             {
@@ -187,6 +194,7 @@ def test_covtasks_requirement_points_at_this_source_tree() -> None:
         "setup-py",
         "bare",
         "package-tests-group",
+        "package-test-group-before-dev",
         "package-dev-group-includes",
         "package-requirements-in",
         "compiled-txt-before-in",
@@ -195,7 +203,7 @@ def test_covtasks_requirement_points_at_this_source_tree() -> None:
         "test-requirements",
         "requirements-dir-dev",
         "cookiecutter-django",
-        "app-test-and-dev-files",
+        "app-test-file-before-dev",
         "app-testing-extra",
     ],
 )
