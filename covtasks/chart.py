@@ -264,6 +264,8 @@ def badge_text(percent: float | None, precision: int = 0) -> str:
     scale = 10**precision
     # The tiny epsilon absorbs float noise such as 0.29 * 100 == 28.999999999999996.
     truncated = math.floor(percent * scale + 1e-9) / scale
+    if truncated >= 100 > percent:  # as in coverage.py, only exactly 100 reads 100
+        truncated = 100 - 1 / scale
     return f"{truncated:.{precision}f}%"
 
 
@@ -290,13 +292,14 @@ def render_badge(
     label: str = "coverage",
     passed: bool | None = None,
     precision: int = 0,
+    text: str | None = None,
 ) -> str:
     """Render a shields.io-style flat badge such as "coverage | 87%" as SVG.
 
     ``passed`` is the gate's verdict for ``percent`` (green or red); None colours by the
-    scale. ``precision`` is the number of decimals shown.
+    scale. ``precision`` is the number of decimals shown, unless ``text`` gives the value.
     """
-    value = badge_text(percent, precision)
+    value = badge_text(percent, precision) if text is None else text
     colour = badge_colour(percent, passed)
     label_w, value_w = _text_width(label), _text_width(value)
     width = label_w + value_w

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from covtasks.chart import OVERALL, render_badge, render_trend_svg
+from covtasks.chart import OVERALL, badge_text, render_badge, render_trend_svg
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.files import write_atomic
@@ -246,9 +246,19 @@ def load_history(cfg: Config) -> tuple[Path, list[Baseline]]:
 
 
 def overall_badge(overall: float, cfg: Config) -> str:
-    """The badge of an overall figure, coloured by the gate's verdict on it."""
+    """The badge of an overall figure, coloured by the gate's verdict on it.
+
+    It shows the whole percent (truncated), unless that would read below a threshold the
+    gate passes (79.996 passes 80 at precision 2): then the figure rounded as the gate
+    rounds it ("80.00%", more decimals where the threshold has them), so the text never
+    contradicts the colour."""
     check = threshold_check(OVERALL, overall, cfg.fail_under, cfg.precision)
-    return render_badge(overall, passed=check.passed, precision=0)
+    text = badge_text(overall, 0)
+    decimals = cfg.precision
+    while check.passed and float(text.rstrip("%")) < cfg.fail_under and decimals <= 10:
+        text = display_percent(overall, decimals) + "%"
+        decimals += 1
+    return render_badge(overall, passed=check.passed, text=text)
 
 
 def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -281,7 +281,15 @@ def test_badge_colour_and_text(
 
 @pytest.mark.parametrize(
     ("percent", "precision", "text"),
-    [(79.99, 1, "79.9%"), (79.999, 2, "79.99%"), (0.29, 2, "0.29%"), (87.0, 2, "87.00%")],
+    [
+        (79.99, 1, "79.9%"),
+        (79.999, 2, "79.99%"),
+        (0.29, 2, "0.29%"),
+        (87.0, 2, "87.00%"),
+        (99.999999999, 0, "99%"),
+        (99.999999999, 2, "99.99%"),
+        (100.0, 0, "100%"),
+    ],
 )
 def test_badge_precision_truncates(percent: float, precision: int, text: str) -> None:
     assert badge_parts(render_badge(percent, precision=precision))[1] == text

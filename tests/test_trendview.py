@@ -197,6 +197,10 @@ def badge_fill(svg: str) -> str:
     return rect.get("fill") or ""
 
 
+def badge_title(svg: str) -> str:
+    return ET.fromstring(svg).findtext(f"{SVG}title") or ""
+
+
 def threshold_boundaries() -> list[tuple[float, float, int]]:
     """Figures on, just below and just above every rounding edge of each threshold."""
     cases = []
@@ -223,7 +227,12 @@ def test_badge_colour_is_the_gates_verdict_at_every_threshold_boundary(
     )
     passed = evaluate_figures(pc, {}, {}, fail_under, precision).passed
     assert passed is not coverage_should_fail_under(pc, fail_under, precision)
-    assert badge_fill(overall_badge(pc, cfg)) == (BADGE_PASS if passed else BADGE_RED)
+    badge = overall_badge(pc, cfg)
+    assert badge_fill(badge) == (BADGE_PASS if passed else BADGE_RED)
+    # The text agrees with the colour: a passing badge never reads below the threshold,
+    # a failing one never at or above it.
+    shown = float(badge_title(badge).removeprefix("coverage: ").removesuffix("%"))
+    assert (shown >= fail_under) is passed or (not passed and shown < fail_under)
 
 
 # --- the command, in a subprocess ---------------------------------------------------------
@@ -290,7 +299,8 @@ def test_cli_badge_is_green_when_the_gate_passes_a_figure_below_the_threshold(
     doc = {"format": 1, "baselines": [entry]}
     proj = project(extra={"pyproject.toml": toml, TREND: json.dumps(doc)})
     assert proj.run("trend", "--badge", "badge.svg").returncode == 0
-    assert badge_fill(proj.path("badge.svg").read_text(encoding="utf-8")) == BADGE_PASS
+    badge = proj.path("badge.svg").read_text(encoding="utf-8")
+    assert (badge_fill(badge), badge_title(badge)) == (BADGE_PASS, "coverage: 80.00%")
 
 
 @pytest.mark.slow
