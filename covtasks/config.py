@@ -23,8 +23,6 @@ from covtasks.errors import CovtasksError
 from covtasks.sources import discover as discover_source
 from covtasks.sources import resolve, source_files
 
-__all__ = ["discover_source", "source_files"]  # re-exported: doctor lists the files
-
 DEFAULT_METRICS = "tests/coverage_reports/metrics/coverage.json"
 DEFAULT_TREND = "tests/coverage_reports/trends/coverage_trend.json"
 DOMAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")

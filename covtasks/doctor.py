@@ -15,7 +15,6 @@ import os
 import posixpath
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +24,12 @@ from typing import Any, Literal, TextIO
 import coverage
 from coverage.exceptions import CoverageException
 
-from covtasks import globs, trend, versions
+from covtasks import git, globs, trend, versions
 from covtasks.config import DEFAULT_METRICS, Config, Domain, Workers, display_path, load_config
-from covtasks.config import source_files as list_source_files
 from covtasks.covconfig import load_toml
 from covtasks.errors import EXIT_OK, CovtasksError
+from covtasks.sources import other_files
+from covtasks.sources import source_files as list_source_files
 
 Severity = Literal["error", "warning", "info"]
 EXIT_PROBLEMS = 1
@@ -41,8 +41,6 @@ _PYTEST_FILES = (
     *("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini"),
     *("pyproject.toml", "tox.ini", "setup.cfg"),
 )
-_SKIP_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules", "site-packages", "htmlcov"})
-_TREND_HINT = "; fix it by hand"
 _TEST_PATTERNS = ("*/tests/*", "test_*.py", "*_test.py")
 
 # code: (severity, problem, fix), formatted with the finding's fields.
@@ -170,6 +168,7 @@ class ProjectFacts:
     installed: tuple[tuple[str, str | None], ...] = ()  # (package, version) as installed
     trend: str | None = None
     trend_error: str | None = None
+    trend_newer: bool = False  # the trend file was written by a newer covtasks
     metrics: str = DEFAULT_METRICS
     trend_ignored: bool = False
     metrics_ignored: bool = False
@@ -377,7 +376,7 @@ def _outputs(p: ProjectFacts) -> Iterable[Finding]:
     if p.trend is not None and p.trend_error is not None:
         fix = (
             "upgrade covtasks (pip install -U covtasks)"
-            if "newer covtasks" in p.trend_error
+            if p.trend_newer
             else f"repair it by hand, or move it aside (mv {p.trend} {p.trend}.bak) to start "
             "a new trend"
         )
@@ -403,24 +402,6 @@ def summary(findings: Sequence[Finding]) -> str:
 
 def _rel(root: Path, path: str | Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
-
-
-def other_files(root: Path, source: Sequence[str]) -> list[str]:
-    """The project's .py files outside the source entries (hidden dirs and venvs skipped)."""
-    skip = {os.path.normpath(root / s) for s in source}
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".")
-            and d not in _SKIP_DIRS
-            and os.path.join(dirpath, d) not in skip
-            and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
-        )
-        paths = (os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
-        found.extend(_rel(root, path) for path in paths if path not in skip)
-    return sorted(found)
 
 
 _CREATES_COVERAGE = re.compile(r"\bCoverage\s*\(")
@@ -496,32 +477,19 @@ def _coverage_options(cfg: Config) -> dict[str, Any]:
         raise CovtasksError(f"coverage.py can't read its settings: {exc}", where) from exc
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def git_ignored(root: Path, paths: Sequence[Path]) -> list[bool]:
     """Whether git ignores each path (``git check-ignore``); all False outside git."""
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    if inside is None or inside.stdout.strip() != "true":
+    if git.output(root, "rev-parse", "--is-inside-work-tree") != "true":
         return [False] * len(paths)
-    results = [_git(root, "check-ignore", "-q", str(path)) for path in paths]
-    return [r is not None and r.returncode == 0 for r in results]
+    return [git.output(root, "check-ignore", "-q", str(path)) is not None for path in paths]
 
 
-def trend_error(path: Path) -> str | None:
+def trend_error(path: Path) -> trend.TrendError | None:
     """Why the trend file can't be read (None: it can, or does not exist yet)."""
     try:
         trend.load_entries(path)
-    except CovtasksError as exc:
-        text = str(exc)
-        text = text[len(f"{path}: ") :] if text.startswith(f"{path}: ") else text
-        return text.split(_TREND_HINT)[0]
+    except trend.TrendError as exc:
+        return exc
     return None
 
 
@@ -550,6 +518,7 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
     ignored = [*git_ignored(root, outputs), False]
     source_files = tuple(_rel(root, f) for f in list_source_files(root, cfg.source))
     others = tuple(other_files(root, cfg.source))
+    problem = None if cfg.trend is None else trend_error(cfg.trend)
     return ProjectFacts(
         root=root,
         source=tuple(posixpath.normpath(s.replace(os.sep, "/")) for s in cfg.source),
@@ -572,7 +541,8 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
         xdist=importlib.util.find_spec("xdist") is not None,
         installed=tuple(versions.installed_versions(f.package for f in versions.FLOORS).items()),
         trend=None if cfg.trend is None else _rel(root, cfg.trend),
-        trend_error=None if cfg.trend is None else trend_error(cfg.trend),
+        trend_error=None if problem is None else problem.detail,
+        trend_newer=problem is not None and problem.newer,
         metrics=_rel(root, cfg.metrics),
         trend_ignored=cfg.trend is not None and ignored[1],
         metrics_ignored=ignored[0],
