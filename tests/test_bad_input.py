@@ -22,7 +22,7 @@ from typing import Any
 import coverage
 import pytest
 
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]

@@ -25,12 +25,12 @@ from covtasks.doctor import (
     gather,
     summary,
 )
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 INI = "[tool.pytest.ini_options] addopts in pyproject.toml"
 
-# The basic project of conftest.py, as facts: nothing wrong with it.
+# The basic project of tests/helpers.py, as facts: nothing wrong with it.
 CLEAN = ProjectFacts(
     root=Path("/proj"),
     source=("pkg",),

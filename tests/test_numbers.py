@@ -27,7 +27,7 @@ from covtasks.numbers import (
     should_fail_under,
     total,
 )
-from tests.conftest import Project
+from tests.helpers import Project
 
 
 def test_addition_sums_every_count() -> None:
