@@ -14,17 +14,8 @@ from typing import Any
 import pytest
 
 from covtasks.config import Domain, load_config
-from covtasks.doctor import (
-    Finding,
-    ProjectFacts,
-    PytestArgs,
-    cov_options,
-    coverage_key,
-    coverage_objects,
-    diagnose,
-    gather,
-    summary,
-)
+from covtasks.doctor import Finding, cov_options, diagnose, summary
+from covtasks.doctor_facts import ProjectFacts, PytestArgs, coverage_key, coverage_objects, gather
 from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
