@@ -12,8 +12,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from covtasks.constants import OVERALL
+
 SVG_NS = "http://www.w3.org/2000/svg"
-OVERALL = "overall"
 # Okabe-Ito colour-blind-friendly palette (yellow dropped: too faint on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 UNKNOWN_COLOUR = "#666666"

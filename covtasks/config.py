@@ -10,9 +10,8 @@ a bad configuration never costs a test run.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -22,8 +21,7 @@ from covtasks.covconfig import load_toml, read_coverage_settings
 from covtasks.errors import CovtasksError
 from covtasks.sources import discover as discover_source
 from covtasks.sources import resolve, source_files
-
-__all__ = ["discover_source", "source_files"]  # re-exported: doctor lists the files
+from covtasks.tomlread import Reader, describe
 
 DEFAULT_METRICS = "tests/coverage_reports/metrics/coverage.json"
 DEFAULT_TREND = "tests/coverage_reports/trends/coverage_trend.json"
@@ -101,125 +99,27 @@ class Config:
         return [self.root / s for s in self.source]
 
 
-KEYS = (
-    "source",
-    "tests",
-    "workers",
-    "fail_under",
-    "precision",
-    "branch",
-    "metrics",
-    "trend",
-    "html",
-    "xml",
-    "stable",
-    "domains",
-    "core",
-    "expected_jobs",
-    "tolerance",
-    "diff_fail_under",
-    "job_dir",
-)
-STABLE_KEYS = ("reruns", "max_flaky", "quarantine")
-DOMAIN_KEYS = ("paths", "fail_under", "tolerance")
 CORES = ("auto", "ctrace", "sysmon", "pytrace")
-QUARANTINE_KEYS = ("id", "reason", "until")
 
 
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, Mapping)):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return repr(value)
-
-
-class _Reader:
-    """Typed access to one TOML table, raising CovtasksError with the key path."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def fail(self, key: str, message: str) -> CovtasksError:
-        return CovtasksError(f"{key}: {message}", self.file)
-
-    def table(self, value: object, key: str, allowed: Sequence[str]) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected a table, got {_describe(value)}")
-        for name in value:
-            if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                known = ", ".join(allowed)
-                raise self.fail(f"{key}.{name}", f"unknown key{hint}; known keys: {known}")
-        return value
-
-    def string(self, value: object, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"expected a non-empty string, got {_describe(value)}")
-        return value
-
-    def strings(self, value: object, key: str, *, allow_empty: bool = True) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise self.fail(key, f"expected an array of strings, got {_describe(value)}")
-        if not value and not allow_empty:
-            raise self.fail(key, "must not be empty")
-        return tuple(self.string(v, f"{key}[{i}]") for i, v in enumerate(value))
-
-    def percent(self, value: object, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(key, f"expected a number from 0 to 100, got {_describe(value)}")
-        if not 0 <= value <= 100:
-            raise self.fail(key, f"expected a number from 0 to 100, got {value!r}")
-        return float(value)
-
-    def count(self, value: object, key: str, *, low: int = 0, high: int | None = None) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected a whole number, got {_describe(value)}")
-        if value < low or (high is not None and value > high):
-            limit = f"from {low} to {high}" if high is not None else f">= {low}"
-            raise self.fail(key, f"expected a whole number {limit}, got {value!r}")
-        return value
-
-    def flag(self, value: object, key: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {_describe(value)}")
-        return value
-
-    def path(self, value: object, key: str, root: Path, *, optional: bool) -> Path | None:
-        if optional and value is False:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            allowed = "a path (or false to turn it off)" if optional else "a path"
-            raise self.fail(key, f"expected {allowed}, got {_describe(value)}")
-        return (root / value).resolve()
-
-
-def _workers(reader: _Reader, value: object) -> Workers:
+def _workers(reader: Reader, value: object, key: str) -> Workers:
     if value == "auto" or value == "logical":
         return str(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise reader.fail(
-            "tool.covtasks.workers",
-            f'expected "auto", "logical" or a whole number >= 0, got {_describe(value)}',
+            key, f'expected "auto", "logical" or a whole number >= 0, got {describe(value)}'
         )
     return value
 
 
-def _quarantine(
-    reader: _Reader, value: object, key: str, today: datetime.date
-) -> tuple[QuarantineEntry, ...]:
+def _quarantine(reader: Reader, value: object, key: str) -> tuple[QuarantineEntry, ...]:
     if not isinstance(value, list):
-        raise reader.fail(key, f"expected an array of tables, got {_describe(value)}")
+        raise reader.fail(key, f"expected an array of tables, got {describe(value)}")
     entries: list[QuarantineEntry] = []
     seen: set[str] = set()
     for i, raw in enumerate(value):
         at = f"{key}[{i}]"
-        table = reader.table(raw, at, QUARANTINE_KEYS)
+        table = reader.table(raw, at, names(QUARANTINE_KEYS))
         for required in ("id", "reason"):
             if required not in table:
                 raise reader.fail(f"{at}.{required}", "is required")
@@ -227,8 +127,8 @@ def _quarantine(
         if node_id in seen:
             raise reader.fail(f"{at}.id", f"{node_id!r} is quarantined twice")
         seen.add(node_id)
-        until = _date(reader, table.get("until"), f"{at}.until")
-        if until is not None and until < today:
+        until = reader.date(table.get("until"), f"{at}.until")
+        if until is not None and until < reader.today:
             raise reader.fail(
                 f"{at}.until",
                 f"quarantine of {node_id!r} expired on {until.isoformat()}: "
@@ -240,25 +140,19 @@ def _quarantine(
     return tuple(entries)
 
 
-def _date(reader: _Reader, value: object, key: str) -> datetime.date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
+def _domain_paths(reader: Reader, value: object, key: str) -> tuple[str, ...]:
+    paths = reader.strings(value, key, allow_empty=False)
+    for i, pattern in enumerate(paths):
         try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise reader.fail(key, f"expected a date like 2027-01-31, got {_describe(value)}")
+            globs.check_pattern(pattern)
+        except globs.PatternError as exc:
+            raise reader.fail(f"{key}[{i}]", str(exc)) from None
+    return paths
 
 
-def _domains(reader: _Reader, value: object) -> tuple[Domain, ...]:
-    key = "tool.covtasks.domains"
+def _domains(reader: Reader, value: object, key: str) -> tuple[Domain, ...]:
     if not isinstance(value, dict):
-        raise reader.fail(key, f"expected a table of domains, got {_describe(value)}")
+        raise reader.fail(key, f"expected a table of domains, got {describe(value)}")
     domains: list[Domain] = []
     for name, raw in value.items():
         at = f"{key}.{name}"
@@ -266,47 +160,21 @@ def _domains(reader: _Reader, value: object) -> tuple[Domain, ...]:
             raise reader.fail(at, "a domain name may only use letters, digits, '_', '.' and '-'")
         if name.lower() in RESERVED_DOMAINS:
             raise reader.fail(at, f"{name!r} is reserved for covtasks' own rows")
-        table = reader.table(raw, at, DOMAIN_KEYS)
+        table = reader.table(raw, at, names(DOMAIN_KEYS))
         if "paths" not in table:
             raise reader.fail(f"{at}.paths", "is required")
-        paths = reader.strings(table["paths"], f"{at}.paths", allow_empty=False)
-        for i, pattern in enumerate(paths):
-            try:
-                globs.check_pattern(pattern)
-            except globs.PatternError as exc:
-                raise reader.fail(f"{at}.paths[{i}]", str(exc)) from None
-        fail_under = table.get("fail_under")
-        tolerance = table.get("tolerance")
-        domains.append(
-            Domain(
-                name=name,
-                paths=paths,
-                fail_under=None
-                if fail_under is None
-                else reader.percent(fail_under, f"{at}.fail_under"),
-                tolerance=None
-                if tolerance is None
-                else reader.percent(tolerance, f"{at}.tolerance"),
-            )
-        )
+        domains.append(Domain(name=name, **read_table(reader, table, at, DOMAIN_KEYS)))
     return tuple(domains)
 
 
-def _stable(reader: _Reader, value: object, today: datetime.date) -> StableConfig:
-    key = "tool.covtasks.stable"
-    table = reader.table(value, key, STABLE_KEYS)
-    defaults = StableConfig()
-    return StableConfig(
-        reruns=reader.count(table.get("reruns", defaults.reruns), f"{key}.reruns", high=5),
-        max_flaky=_max_flaky(
-            reader, table.get("max_flaky", defaults.max_flaky), f"{key}.max_flaky"
-        ),
-        quarantine=_quarantine(reader, table.get("quarantine", []), f"{key}.quarantine", today),
-    )
+def _stable(reader: Reader, value: object, key: str) -> StableConfig:
+    table = reader.table(value, key, names(STABLE_KEYS))
+    return StableConfig(**read_table(reader, table, key, STABLE_KEYS))
 
 
-def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | Literal["any"] | None:
-    key = "tool.covtasks.expected_jobs"
+def _expected_jobs(
+    reader: Reader, value: object, key: str
+) -> int | tuple[str, ...] | Literal["any"] | None:
     if value is None:
         return None
     if value == "any":  # combine whatever jobs are there, without a completeness check
@@ -320,21 +188,18 @@ def _expected_jobs(reader: _Reader, value: object) -> int | tuple[str, ...] | Li
             raise reader.fail(key, f"job id(s) listed twice: {', '.join(dupes)}")
         return ids
     raise reader.fail(
-        key,
-        f'expected a number of jobs, an array of job ids or "any", got {_describe(value)}',
+        key, f'expected a number of jobs, an array of job ids or "any", got {describe(value)}'
     )
 
 
-def _core(reader: _Reader, value: object) -> str:
+def _core(reader: Reader, value: object, key: str) -> str:
     if value not in CORES:
         choices = ", ".join(f'"{c}"' for c in CORES)
-        raise reader.fail(
-            "tool.covtasks.core", f"expected one of {choices}, got {_describe(value)}"
-        )
+        raise reader.fail(key, f"expected one of {choices}, got {describe(value)}")
     return str(value)
 
 
-def _max_flaky(reader: _Reader, value: object, key: str) -> float:
+def _max_flaky(reader: Reader, value: object, key: str) -> float:
     """A whole number of tests, or a fraction of the collected tests (0 < f < 1)."""
     if isinstance(value, float) and not isinstance(value, bool):
         if 0 < value < 1:
@@ -343,10 +208,114 @@ def _max_flaky(reader: _Reader, value: object, key: str) -> float:
     return reader.count(value, key)
 
 
+def _percent_or_none(reader: Reader, value: object, key: str) -> float | None:
+    return None if value is None else reader.percent(value, key)
+
+
+def _path(reader: Reader, value: object, key: str) -> Path:
+    path = reader.path(value, key, optional=False)
+    assert path is not None
+    return path
+
+
+def _path_or_off(reader: Reader, value: object, key: str) -> Path | None:
+    return None if value is None else reader.path(value, key, optional=True)
+
+
+def _strings(reader: Reader, value: object, key: str) -> tuple[str, ...]:
+    return reader.strings(value, key)
+
+
+def _reruns(reader: Reader, value: object, key: str) -> int:
+    return reader.count(value, key, high=5)
+
+
+def _precision(reader: Reader, value: object, key: str) -> int:
+    return reader.count(value, key, high=10)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a configuration table: how its value is read, its default as written
+    in TOML, and a one-line help. ``shown`` is the README's default cell where the TOML
+    default alone does not say it (a default that comes from elsewhere)."""
+
+    name: str
+    read: Callable[[Reader, Any, str], Any]
+    default: object
+    help: str
+    shown: str = ""
+
+
+# The schema: the unknown-key check, the defaults and the did-you-mean all come from
+# these tables (in this order: "known keys: ..." lists them so), and a test checks the
+# README's configuration table against them. A key's name is its dataclass field's.
+TOP_KEYS = (
+    Key(
+        "source",
+        _strings,
+        None,
+        "what to measure",
+        "coverage's `[run] source` and `source_pkgs`, else the packages in `src/` or at the "
+        "top level",
+    ),
+    Key("tests", _strings, [], "pytest paths and arguments", "`[]` (pytest's own `testpaths`)"),
+    Key("workers", _workers, "auto", "pytest-xdist -n; 0 runs without xdist"),
+    Key("fail_under", Reader.percent, 0, "the overall threshold"),
+    Key("precision", _precision, 2, "decimals shown and compared"),
+    Key(
+        "branch",
+        Reader.flag,
+        True,
+        "branch coverage",
+        "`[tool.coverage.run] branch` if set, else `true`",
+    ),
+    Key("metrics", _path, DEFAULT_METRICS, "the metrics JSON"),
+    Key("trend", _path_or_off, DEFAULT_TREND, "the trend JSON; false turns it off"),
+    Key("html", _path_or_off, None, "directory of coverage.py's html report", "off"),
+    Key("xml", _path_or_off, None, "Cobertura XML file", "off"),
+    Key("stable", _stable, {}, "what counts as a stable suite (a table)"),
+    Key("domains", _domains, {}, "named groups of source files (a table of tables)"),
+    Key("core", _core, "auto", "coverage core; $COVERAGE_CORE wins"),
+    Key("expected_jobs", _expected_jobs, None, "CI matrix: the jobs combine needs"),
+    Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
+    Key("diff_fail_under", _percent_or_none, None, "default --fail-under of covtasks diff"),
+    Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
+)
+STABLE_KEYS = (
+    Key("reruns", _reruns, 1, "failed tests rerun alone this many times (0-5)"),
+    Key("max_flaky", _max_flaky, 3, "more flaky tests than this: not stable"),
+    Key("quarantine", _quarantine, [], "tests that may fail without blocking, until a date"),
+)
+DOMAIN_KEYS = (
+    Key("paths", _domain_paths, None, "coverage.py file patterns", "required"),
+    Key("fail_under", _percent_or_none, None, "the domain's threshold"),
+    Key("tolerance", _percent_or_none, None, "the domain's allowed drop", "`tolerance`"),
+)
+QUARANTINE_KEYS = (
+    Key("id", Reader.string, None, "the test's node id", "required"),
+    Key("reason", Reader.string, None, "why it may fail", "required"),
+    Key("until", Reader.date, None, "the date the quarantine expires"),
+)
+# Read by parse_config itself: their values depend on coverage.py's settings too.
+_FROM_COVERAGE = frozenset({"source", "branch"})
+
+
+def names(keys: Sequence[Key]) -> tuple[str, ...]:
+    return tuple(k.name for k in keys)
+
+
+def read_table(
+    reader: Reader, table: Mapping[str, Any], at: str, keys: Sequence[Key]
+) -> dict[str, Any]:
+    """Each key's value (its default when absent), read, by field name."""
+    return {k.name: k.read(reader, table.get(k.name, k.default), f"{at}.{k.name}") for k in keys}
+
+
 def check_domain_globs(cfg: Config) -> None:
     """Each domain pattern must match at least one source file on disk."""
     files = source_files(cfg.root, cfg.source)
-    reader = _Reader(display_path(cfg.file))
+    reader = Reader(display_path(cfg.file))
     for domain in cfg.domains:
         for i, pattern in enumerate(domain.paths):
             matcher = globs.Matcher([pattern], cfg.root)
@@ -369,11 +338,10 @@ def parse_config(
     data: Mapping[str, Any], root: Path, file: Path, *, today: datetime.date | None = None
 ) -> Config:
     """Build a Config from the parsed pyproject document (pure but for source checks)."""
-    reader = _Reader(display_path(file))
+    reader = Reader(display_path(file), root, today)
     tool = data.get("tool", {})
     raw: object = tool.get("covtasks", {}) if isinstance(tool, dict) else {}
-    table = reader.table(raw, "tool.covtasks", KEYS)
-    today = today or datetime.date.today()
+    table = reader.table(raw, "tool.covtasks", names(TOP_KEYS))
     coverage = read_coverage_settings(root, dict(data))
 
     if "source" in table:
@@ -381,7 +349,7 @@ def parse_config(
         source = resolve(root, entries, lambda i: f"tool.covtasks.source[{i}]", reader.fail)
     elif coverage.source or coverage.source_pkgs:
         # The entries come from coverage.py's own file: name that file and its keys.
-        fail = _Reader(display_path(coverage.file or file)).fail
+        fail = Reader(display_path(coverage.file or file)).fail
         source = resolve(root, coverage.source or (), lambda i: coverage.key("source", i), fail)
         pkgs = coverage.source_pkgs or ()
         source += resolve(
@@ -401,46 +369,16 @@ def parse_config(
     if "branch" in table:
         branch = reader.flag(table["branch"], "tool.covtasks.branch")
 
-    defaults = Config(root=root, file=file, source=source)
+    keys = [k for k in TOP_KEYS if k.name not in _FROM_COVERAGE]
     return Config(
         root=root,
         file=file,
         source=source,
-        tests=reader.strings(table.get("tests", []), "tool.covtasks.tests"),
-        workers=_workers(reader, table.get("workers", defaults.workers)),
-        fail_under=reader.percent(table.get("fail_under", 0), "tool.covtasks.fail_under"),
-        precision=reader.count(table.get("precision", 2), "tool.covtasks.precision", high=10),
         branch=branch,
-        metrics=_required_path(reader, table.get("metrics", DEFAULT_METRICS), "metrics", root),
-        trend=reader.path(
-            table.get("trend", DEFAULT_TREND), "tool.covtasks.trend", root, optional=True
-        ),
-        html=_optional_path(reader, table.get("html"), "html", root),
-        xml=_optional_path(reader, table.get("xml"), "xml", root),
-        stable=_stable(reader, table.get("stable", {}), today),
-        domains=_domains(reader, table.get("domains", {})),
         coverage_file=coverage.file,
         dynamic_context=coverage.dynamic_context,
-        core=_core(reader, table.get("core", "auto")),
-        expected_jobs=_expected_jobs(reader, table.get("expected_jobs")),
-        tolerance=reader.percent(table.get("tolerance", 0), "tool.covtasks.tolerance"),
-        diff_fail_under=None
-        if table.get("diff_fail_under") is None
-        else reader.percent(table["diff_fail_under"], "tool.covtasks.diff_fail_under"),
-        job_dir=_required_path(reader, table.get("job_dir", "coverage-jobs"), "job_dir", root),
+        **read_table(reader, table, "tool.covtasks", keys),
     )
-
-
-def _required_path(reader: _Reader, value: object, name: str, root: Path) -> Path:
-    path = reader.path(value, f"tool.covtasks.{name}", root, optional=False)
-    assert path is not None
-    return path
-
-
-def _optional_path(reader: _Reader, value: object, name: str, root: Path) -> Path | None:
-    if value is None:
-        return None
-    return reader.path(value, f"tool.covtasks.{name}", root, optional=True)
 
 
 def load_config(root: Path | None = None, *, today: datetime.date | None = None) -> Config:

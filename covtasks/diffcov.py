@@ -22,7 +22,6 @@ import codecs
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,14 +29,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from covtasks.config import Config, Domain, display_path, load_config
+from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.git import GitError
+from covtasks.git import run as run_git
 from covtasks.gitinfo import git_info
 from covtasks.globs import Matcher
-from covtasks.numbers import UNASSIGNED, DomainNumbers, Numbers, display_percent, total
+from covtasks.numbers import DomainNumbers, Numbers, display_percent, total
 from covtasks.numbers import should_fail_under as fails
 from covtasks.publish import step_summary
 
-OVERALL = "overall"
 DEV_NULL = "/dev/null"
 _HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -272,31 +273,12 @@ def markdown(result: PatchResult, precision: int) -> str:
 # --- the command ------------------------------------------------------------------------
 
 # As diff-cover runs git: a/ and b/ prefixes whatever the user's configuration says.
-GIT = ("git", "-c", "diff.mnemonicprefix=no", "-c", "diff.noprefix=no", "-c", "diff.relative=no")
+GIT_CONFIG = ("diff.mnemonicprefix=no", "diff.noprefix=no", "diff.relative=no")
 DIFF = ("diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv")
 
 
-class GitError(CovtasksError):
-    """git refused; the message is its first line of stderr."""
-
-
 def git(root: Path, *args: str) -> str:
-    try:
-        proc = subprocess.run(
-            [*GIT, *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-        )
-    except OSError as exc:
-        raise CovtasksError(f"cannot run git: {exc.strerror or exc}") from exc
-    if proc.returncode != 0:
-        first = next((ln.strip() for ln in proc.stderr.splitlines() if ln.strip()), "")
-        raise GitError(first or f"git {args[0]} failed (exit {proc.returncode})")
-    return proc.stdout
+    return run_git(root, *args, config=GIT_CONFIG)
 
 
 def toplevel(root: Path) -> Path:

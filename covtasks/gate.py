@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from covtasks.constants import OVERALL
 from covtasks.numbers import Analysis, display_percent, should_fail_under
-
-OVERALL = "overall"
 
 
 @dataclass(frozen=True)

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from covtasks import git
 
 
 @dataclass(frozen=True)
 class GitInfo:
     commit: str | None
     dirty: bool = False
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 # The files coverage.py measures under a source root (and reports unexecuted).
@@ -52,16 +38,16 @@ def git_info(
     override = os.environ.get("COVTASKS_COMMIT")
     if override:
         return GitInfo(override.strip(), dirty=False)
-    commit = _git(root, "rev-parse", "HEAD")
+    commit = git.output(root, "rev-parse", "HEAD")
     if commit is None:
         return GitInfo(None)
     excludes = [f":(exclude){p}" for p in outputs if p is not None]
-    status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *excludes)
+    status = git.output(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *excludes)
     if status:
         return GitInfo(commit, dirty=True)
     roots = [str(s) for s in sources]
     if roots:
-        untracked = _git(
+        untracked = git.output(
             root, "ls-files", "-z", "--others", "--exclude-standard", "--", *roots, *excludes
         )
         if untracked is None:  # git could not tell: never let the run stand as a baseline

@@ -19,9 +19,8 @@ from typing import Any
 from coverage import results as coverage_results
 
 from covtasks.config import Domain
+from covtasks.constants import UNASSIGNED
 from covtasks.globs import Matcher
-
-UNASSIGNED = "(unassigned)"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from typing import TextIO
 
 from covtasks import trend
 from covtasks.config import Config, display_path, load_config
+from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
-from covtasks.gate import OVERALL, Check, Verdict, evaluate_figures
+from covtasks.gate import Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
 from covtasks.numbers import display_percent, floor_percent, should_fail_under
 from covtasks.publish import step_summary

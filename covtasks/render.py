@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from covtasks.gate import OVERALL, Verdict
+from covtasks.constants import OVERALL
+from covtasks.gate import Verdict
 from covtasks.numbers import Analysis, Numbers, display_percent
 
 

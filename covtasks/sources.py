@@ -78,17 +78,39 @@ def discover(root: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _walk(base: Path, skip: Callable[[str, str], bool] = lambda parent, name: False) -> list[str]:
+    """The .py files below ``base``: the one walk, skipping SKIP_DIRS, hidden directories
+    and any directory ``skip(parent, name)`` rejects; directories visited in sorted order."""
+    files: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS and not d.startswith(".") and not skip(dirpath, d)
+        )
+        files.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
+    return files
+
+
 def source_files(root: Path, source: Sequence[str]) -> list[str]:
     """Absolute paths of the Python files below the source entries, sorted."""
     files: list[str] = []
     for entry in source:
         base = root / entry
-        if base.is_file():
-            files.append(str(base))
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-            )
-            files.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
+        files.extend([str(base)] if base.is_file() else _walk(base))
     return sorted(files)
+
+
+def other_files(root: Path, source: Sequence[str]) -> list[str]:
+    """The project's .py files outside the source entries, relative to ``root`` with
+    ``/`` (virtual environments skipped as well)."""
+    measured = {os.path.normpath(root / s) for s in source}
+
+    def skip(parent: str, name: str) -> bool:
+        path = os.path.join(parent, name)
+        return path in measured or os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+    found = _walk(root, skip)
+    return sorted(
+        os.path.relpath(path, root).replace(os.sep, "/") for path in found if path not in measured
+    )

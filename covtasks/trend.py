@@ -53,30 +53,53 @@ def _repair_hint(where: str) -> str:
     )
 
 
-def parse_baseline(entry: object, where: str) -> Baseline:
-    """Validate one entry (``where`` names it, e.g. ``trend.json: baselines[3]``)."""
+class TrendError(CovtasksError):
+    """The trend file can't be used.
+
+    ``problem`` is what is wrong, bare; ``key`` names the entry at fault (``baselines[3]``)
+    within the file ``path``; ``fix`` says how to repair it by hand ("" when the problem
+    already says what to do); ``newer`` is set when a newer covtasks wrote the file.
+    """
+
+    def __init__(
+        self, problem: str, path: str, key: str = "", fix: str = "", *, newer: bool = False
+    ) -> None:
+        super().__init__(f"{problem}; {fix}" if fix else problem, f"{path}: {key}" if key else path)
+        self.problem = problem
+        self.key = key
+        self.fix = fix
+        self.newer = newer
+
+    @property
+    def detail(self) -> str:
+        """The problem and the entry it is in, without the file or the fix."""
+        return f"{self.key}: {self.problem}" if self.key else self.problem
+
+
+def parse_baseline(entry: object, where: str, key: str = "") -> Baseline:
+    """Validate one entry (``where`` names the file, ``key`` the entry: ``baselines[3]``)."""
     if not isinstance(entry, dict):
-        raise CovtasksError("expected an object", where)
+        raise TrendError("expected an object", where, key)
     if "overall" not in entry:
-        raise CovtasksError("has no 'overall' figure", where)
+        raise TrendError("has no 'overall' figure", where, key)
     if not _is_number(entry["overall"]):
-        raise CovtasksError(f"'overall' is not a number: {entry['overall']!r}", where)
+        raise TrendError(f"'overall' is not a number: {entry['overall']!r}", where, key)
     commit = entry.get("commit")
     if commit is not None and not isinstance(commit, str):
-        raise CovtasksError(f"'commit' is not a string: {commit!r}", where)
+        raise TrendError(f"'commit' is not a string: {commit!r}", where, key)
     flaky = entry.get("flaky")
     if flaky is not None and not _is_number(flaky):
-        raise CovtasksError(f"'flaky' is not a number: {flaky!r}", where)
+        raise TrendError(f"'flaky' is not a number: {flaky!r}", where, key)
     if "domains" in entry:
         raw = entry["domains"]
         if not isinstance(raw, dict):
-            raise CovtasksError("'domains' is not an object", where)
+            raise TrendError("'domains' is not an object", where, key)
         figures = raw
     else:
         figures = {k: v for k, v in entry.items() if k not in _META_KEYS and k != "overall"}
     for name, value in figures.items():
         if not _is_number(value):
-            raise CovtasksError(f"figure {name!r} is not a number: {value!r}", where)
+            raise TrendError(f"figure {name!r} is not a number: {value!r}", where, key)
     return Baseline(
         date=str(entry.get("date", "")),
         commit=commit,
@@ -90,23 +113,24 @@ def parse_baseline(entry: object, where: str) -> Baseline:
 def parse_trend(doc: object, where: str) -> list[dict[str, Any]]:
     """Validate a parsed trend document; return its entries untouched."""
     if not isinstance(doc, dict):
-        raise CovtasksError(
-            f"expected an object with a 'baselines' array; {_repair_hint(where)}", where
+        raise TrendError(
+            "expected an object with a 'baselines' array", where, fix=_repair_hint(where)
         )
     fmt = doc.get("format", FORMAT)
     if not _is_number(fmt) or fmt != int(fmt):
-        raise CovtasksError(f"'format' is not a whole number: {fmt!r}", where)
+        raise TrendError(f"'format' is not a whole number: {fmt!r}", where)
     if fmt > FORMAT:
-        raise CovtasksError(
+        raise TrendError(
             f"trend format {fmt} was written by a newer covtasks (this one reads "
             f"format {FORMAT}); upgrade covtasks",
             where,
+            newer=True,
         )
     entries = doc.get("baselines")
     if not isinstance(entries, list):
-        raise CovtasksError(f"'baselines' is missing or not an array; {_repair_hint(where)}", where)
+        raise TrendError("'baselines' is missing or not an array", where, fix=_repair_hint(where))
     for i, entry in enumerate(entries):
-        parse_baseline(entry, f"{where}: baselines[{i}]")
+        parse_baseline(entry, where, f"baselines[{i}]")
     return entries
 
 
@@ -118,11 +142,11 @@ def load_entries(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CovtasksError(f"cannot read the trend file: {exc}", where) from exc
+        raise TrendError(f"cannot read the trend file: {exc}", where) from exc
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CovtasksError(f"not valid JSON ({exc}); {_repair_hint(where)}", where) from exc
+        raise TrendError(f"not valid JSON ({exc})", where, fix=_repair_hint(where)) from exc
     return parse_trend(doc, where)
 
 

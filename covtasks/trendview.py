@@ -17,8 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from covtasks.chart import OVERALL, badge_text, render_badge, render_trend_svg
+from covtasks.chart import badge_text, render_badge, render_trend_svg
 from covtasks.config import Config, display_path, load_config
+from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.files import write_atomic
 from covtasks.gate import threshold_check

@@ -1,169 +1,18 @@
-"""Shared fixtures: temporary projects and a real CLI run in a subprocess."""
+"""Fixtures and hooks only; the helpers they use live in tests/helpers.py."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
-import sys
-import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-class Project:
-    """A temporary project on disk, with helpers to run covtasks in it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def write(self, files: Mapping[str, str]) -> Project:
-        for name, text in files.items():
-            path = self.root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return self
-
-    def path(self, name: str) -> Path:
-        return self.root / name
-
-    def run(
-        self, *args: str, env: Mapping[str, str | None] | None = None, timeout: float = 300
-    ) -> subprocess.CompletedProcess[str]:
-        """``python -m covtasks ARGS`` in the project, output captured."""
-        return self.module("covtasks", *args, env=env, timeout=timeout)
-
-    def module(
-        self,
-        name: str,
-        *args: str,
-        env: Mapping[str, str | None] | None = None,
-        timeout: float = 600,
-    ) -> subprocess.CompletedProcess[str]:
-        """``python -m NAME ARGS`` (covtasks, nox, invoke...) in the project."""
-        return subprocess.run(
-            [sys.executable, "-m", name, *args],
-            cwd=self.root,
-            env=cli_env(env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    def coverage(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """``python -m coverage ARGS`` on the data covtasks kept."""
-        return subprocess.run(
-            [sys.executable, "-m", "coverage", *args, "--data-file=.covtasks/.coverage"],
-            cwd=self.root,
-            env=cli_env(None),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-
-def cli_env(extra: Mapping[str, str | None] | None) -> dict[str, str]:
-    """This environment for a covtasks child, with ``extra`` set (None: removed)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GITHUB_"))}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    for key, value in (extra or {}).items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
-
-
-# A small multi-package project: three domains over pkg/, with branches.
-BASIC_FILES = {
-    "pkg/__init__.py": "",
-    "pkg/gov/__init__.py": "",
-    "pkg/gov/rules.py": """
-        def decide(level: int) -> str:
-            if level > 3:
-                return "autonomous"
-            if level > 1:
-                return "supervised"
-            return "blocked"
-
-
-        def unused(x: int) -> int:
-            return x * 2
-        """,
-    "pkg/sec/__init__.py": "",
-    "pkg/sec/tokens.py": """
-        import hmac
-
-
-        def sign(key: bytes, msg: bytes) -> str:
-            return hmac.new(key, msg, "sha256").hexdigest()
-
-
-        def verify(key: bytes, msg: bytes, sig: str) -> bool:
-            if not sig:
-                return False
-            return hmac.compare_digest(sign(key, msg), sig)
-        """,
-    "pkg/epi/__init__.py": "",
-    "pkg/epi/segment.py": """
-        def segment(times: list[int], gap: int) -> list[list[int]]:
-            out: list[list[int]] = []
-            for t in times:
-                if out and t - out[-1][-1] <= gap:
-                    out[-1].append(t)
-                else:
-                    out.append([t])
-            return out
-        """,
-    "tests/test_gov.py": """
-        from pkg.gov.rules import decide
-
-        def test_autonomous():
-            assert decide(5) == "autonomous"
-
-        def test_blocked():
-            assert decide(0) == "blocked"
-        """,
-    "tests/test_sec.py": """
-        from pkg.sec.tokens import sign, verify
-
-        def test_roundtrip():
-            assert verify(b"k", b"m", sign(b"k", b"m"))
-        """,
-    "tests/test_epi.py": """
-        import pytest
-        from pkg.epi.segment import segment
-
-        @pytest.mark.parametrize("gap,n", [(1, 3), (10, 1)])
-        def test_segment(gap, n):
-            assert len(segment([1, 5, 9], gap)) == n
-        """,
-    "pyproject.toml": """
-        [tool.pytest.ini_options]
-        pythonpath = ["."]
-
-        [tool.covtasks]
-        source = ["pkg"]
-        tests = ["tests"]
-        workers = 2
-        fail_under = 50
-
-        [tool.covtasks.domains.governance]
-        paths = ["pkg/gov/**"]
-        fail_under = 50
-
-        [tool.covtasks.domains.security]
-        paths = ["pkg/sec/*.py"]
-        fail_under = 50
-
-        [tool.covtasks.domains.episodes]
-        paths = ["pkg/epi/**"]
-        """,
-}
+from tests.helpers import BASIC_FILES, Project
 
 
 @pytest.fixture
@@ -179,3 +28,74 @@ def project(tmp_path: Path) -> Callable[..., Project]:
         return Project(tmp_path / "proj").write(chosen)
 
     return make
+
+
+# --- `-m "not slow"`: every test that starts a Python process is marked slow --------------
+
+# What starts a process: Project's runners, subprocess's, multiprocessing's.
+_STARTS_PROCESS = frozenset(
+    {"run", "module", "coverage", "Popen", "check_call", "check_output", "Process"}
+)
+
+
+def _names(code: CodeType) -> set[str]:
+    """The global and attribute names ``code`` uses, nested functions included."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _names(const)
+    return names
+
+
+def starts_process(func: object, seen: set[object] | None = None) -> bool:
+    """Whether ``func``, or a function of its module it calls (transitively), names a
+    call that starts a process. Over-marking is safe; the guard below catches the rest."""
+    seen = set() if seen is None else seen
+    code = getattr(func, "__code__", None)
+    if not isinstance(code, CodeType) or func in seen:
+        return False
+    seen.add(func)
+    names = _names(code)
+    if names & _STARTS_PROCESS:
+        return True
+    module = getattr(func, "__module__", None)
+    scope: dict[str, object] = getattr(func, "__globals__", {})
+    return any(
+        starts_process(scope[n], seen)
+        for n in names
+        if inspect.isfunction(scope.get(n)) and getattr(scope[n], "__module__", None) == module
+    )
+
+
+def _fixture_functions(item: pytest.Function) -> list[object]:
+    """The functions of the fixtures ``item`` uses that its module or this file define."""
+    scopes = (vars(item.module) if item.module is not None else {}, globals())
+    names = [n for n in item.fixturenames if n != "_fast_tests_start_no_python"]
+    found = (scope.get(name) for name in names for scope in scopes)
+    return [getattr(f, "__wrapped__", f) for f in found if f is not None]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not isinstance(item, pytest.Function) or item.get_closest_marker("slow"):
+            continue
+        if any(starts_process(f) for f in [item.function, *_fixture_functions(item)]):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_start_no_python(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test not marked slow may not start a Python process: `-m "not slow"` stays fast."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+    real = subprocess.Popen.__init__
+
+    def guarded(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> None:
+        argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+        if argv and Path(os.fsdecode(argv[0])).name.startswith("python"):
+            pytest.fail(f"{request.node.nodeid} starts {argv[:3]}: mark it slow", pytrace=False)
+        real(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)

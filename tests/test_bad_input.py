@@ -1,4 +1,6 @@
-"""Bad input, table-driven, through the real CLI in a subprocess.
+"""Bad input, table-driven, through the CLI: in-process for every row (nothing runs, so
+no subprocess is needed), and through the real ``python -m covtasks`` for one row of
+each command.
 
 The contract: every bad input gets exactly one line on stderr (``covtasks: error: FILE:
 KEY: what is wrong``), exit status 2, no traceback (``--debug`` shows it), no test run,
@@ -12,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
@@ -22,9 +25,8 @@ from typing import Any
 import coverage
 import pytest
 
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, CliResult, Project, run_cli
 
-pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]
 Setup = Callable[[Project], None]
 
@@ -583,13 +585,21 @@ def test_table_has_enough_rows() -> None:
     assert len({c.id for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_input_is_one_line_exit_2_and_changes_nothing(
-    project: ProjectFactory, case: Case
-) -> None:
+Runner = Callable[[Project, tuple[str, ...]], "CliResult | subprocess.CompletedProcess[str]"]
+
+
+def in_process(p: Project, args: tuple[str, ...]) -> CliResult:
+    return run_cli(p.root, *args)
+
+
+def in_a_subprocess(p: Project, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    return p.run(*args)
+
+
+def check_refused(project: ProjectFactory, case: Case, runner: Runner) -> None:
     p = prepare(project, case)
     before = snapshot(p.root)
-    result = p.run(*case.args)
+    result = runner(p, case.args)
     after = snapshot(p.root)
 
     output = result.stdout + result.stderr
@@ -602,6 +612,24 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert case.expect in lines[0]
     assert {k: after.get(k) for k in before} == before, "an existing file was changed"
     assert set(after) - set(before) <= case.appear
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    project: ProjectFactory, case: Case
+) -> None:
+    check_refused(project, case, in_process)
+
+
+# One row per command, through the real `python -m covtasks`.
+FIRST_OF_EACH_COMMAND = list({c.args[0]: c for c in reversed(CASES)}.values())
+
+
+@pytest.mark.parametrize("case", FIRST_OF_EACH_COMMAND, ids=[c.id for c in FIRST_OF_EACH_COMMAND])
+def test_bad_input_is_refused_the_same_by_the_real_process(
+    project: ProjectFactory, case: Case
+) -> None:
+    check_refused(project, case, in_a_subprocess)
 
 
 def test_debug_shows_the_traceback(project: ProjectFactory) -> None:

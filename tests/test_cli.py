@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pytest
 
 from covtasks.cli import _command_in, build_parser
-from tests.conftest import cli_env
+from tests.helpers import cli_env
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -26,7 +25,7 @@ from covtasks.diffcov import (
     text,
 )
 from covtasks.errors import CovtasksError
-from tests.conftest import BASIC_FILES, Project, cli_env
+from tests.helpers import BASIC_FILES, Project, cli_env, git
 
 ProjectFactory = Callable[..., Project]
 ROOT = Path("/proj")
@@ -339,15 +338,6 @@ UNSTAGED = {
 STAGED = {"pkg/gov/policy.py": "def allowed(level: int) -> bool:\n    return level > 2\n"}
 # Untracked: measured by covtasks, but neither tool counts it.
 UNTRACKED = {"pkg/epi/extra.py": "def extra() -> int:\n    return 1\n"}
-
-
-def git(root: Path, *args: str) -> str:
-    """git in the test repository, blind to the user's and the system's git config."""
-    env = cli_env({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
-    proc = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=True, env=env
-    )
-    return proc.stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -14,23 +14,14 @@ from typing import Any
 import pytest
 
 from covtasks.config import Domain, load_config
-from covtasks.doctor import (
-    Finding,
-    ProjectFacts,
-    PytestArgs,
-    cov_options,
-    coverage_key,
-    coverage_objects,
-    diagnose,
-    gather,
-    summary,
-)
-from tests.conftest import BASIC_FILES, Project
+from covtasks.doctor import Finding, cov_options, diagnose, summary
+from covtasks.doctor_facts import ProjectFacts, PytestArgs, coverage_key, coverage_objects, gather
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 INI = "[tool.pytest.ini_options] addopts in pyproject.toml"
 
-# The basic project of conftest.py, as facts: nothing wrong with it.
+# The basic project of tests/helpers.py, as facts: nothing wrong with it.
 CLEAN = ProjectFacts(
     root=Path("/proj"),
     source=("pkg",),
@@ -597,3 +588,38 @@ def test_coverage_objects_matter_only_in_auto_measured_workers(
 def test_coverage_objects_are_calls_of_coverage(tmp_path: Path, text: str, found: bool) -> None:
     (tmp_path / "m.py").write_text(text)
     assert (coverage_objects(tmp_path, ["m.py", "missing.py"]) == ["m.py"]) is found
+
+
+TREND = "tests/coverage_reports/trends/coverage_trend.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            '{"format": 2, "baselines": []}',
+            f"error   trend: the trend file {TREND}: trend format 2 was written by a newer "
+            "covtasks (this one reads format 1); upgrade covtasks -> fix: upgrade covtasks "
+            "(pip install -U covtasks)",
+            id="newer",
+        ),
+        pytest.param(
+            '{"baselines": [3]}',
+            f"error   trend: the trend file {TREND}: baselines[0]: expected an object -> fix: "
+            f"repair it by hand, or move it aside (mv {TREND} {TREND}.bak) to start a new trend",
+            id="bad-entry",
+        ),
+        pytest.param(
+            "[]",
+            f"error   trend: the trend file {TREND}: expected an object with a 'baselines' "
+            f"array -> fix: repair it by hand, or move it aside (mv {TREND} {TREND}.bak) to "
+            "start a new trend",
+            id="not-an-object",
+        ),
+    ],
+)
+def test_unreadable_trend_is_one_finding_with_its_fix(
+    project: ProjectFactory, text: str, line: str
+) -> None:
+    p = project(extra={TREND: text})
+    assert [f.line() for f in diagnose(gather(p.root, load_config(p.root)))] == [line]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Project
+from tests.helpers import REPO, Project
 
 pytestmark = pytest.mark.slow
 

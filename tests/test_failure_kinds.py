@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]

@@ -17,7 +17,7 @@ import pytest
 
 from covtasks.errors import CovtasksError
 from covtasks.files import locked, write_atomic, write_json_atomic
-from tests.conftest import cli_env
+from tests.helpers import cli_env
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes and signals")
 OLD = {"format": 1, "baselines": [{"date": "2026-11-26", "overall": 80.0}]}

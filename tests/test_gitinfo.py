@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from covtasks.gitinfo import git_info
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+from tests.helpers import git_repo
 
 
 @pytest.fixture
@@ -22,13 +18,7 @@ def repo(tmp_path: Path) -> Path:
         "out/metrics.json": "{}\n",
         ".gitignore": "pkg/generated_*.py\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "-c", "user.email=d@e.f", "-c", "user.name=d", "add", "-A")
-    git(tmp_path, "-c", "user.email=d@e.f", "-c", "user.name=d", "commit", "-qm", "a")
-    return tmp_path
+    return git_repo(tmp_path, files)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from covtasks import measure
 from covtasks.errors import CovtasksError
 from covtasks.htmlxml import SIDE_BY_SIDE_FILES, Reports, Spec
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Project, cli_env
+from tests.helpers import Project, cli_env
 
 pytestmark = [
     pytest.mark.slow,

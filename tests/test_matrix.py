@@ -17,7 +17,7 @@ from covtasks import jobs, matrix
 from covtasks.config import load_config
 from covtasks.errors import CovtasksError
 from covtasks.measure import measurement_core
-from tests.conftest import BASIC_FILES, Project, cli_env
+from tests.helpers import BASIC_FILES, Project, cli_env
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"

@@ -11,7 +11,7 @@ import pytest
 
 from covtasks.errors import CovtasksError
 from covtasks.nox import covtasks_requirement, import_hint, project_requirements
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 PACKAGE = "[build-system]\nrequires = []\n[project]\nname = 'x'\n"

@@ -17,8 +17,8 @@ from coverage.results import display_covered
 from coverage.results import should_fail_under as coverage_should_fail_under
 
 from covtasks.config import Domain, load_config
+from covtasks.constants import UNASSIGNED
 from covtasks.numbers import (
-    UNASSIGNED,
     DomainNumbers,
     Numbers,
     analyse,
@@ -27,7 +27,7 @@ from covtasks.numbers import (
     should_fail_under,
     total,
 )
-from tests.conftest import Project
+from tests.helpers import Project
 
 
 def test_addition_sums_every_count() -> None:

@@ -13,7 +13,7 @@ from covtasks.config import load_config
 from covtasks.measure import measurement_core
 from covtasks.numbers import display_percent
 from covtasks.publish import _CHUNK, _splice_offset, cores, write_metrics
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 METRICS = "tests/coverage_reports/metrics/coverage.json"
 

@@ -12,7 +12,7 @@ import pytest
 from covtasks.errors import CovtasksError
 from covtasks.release import Figures, freshness, ratchet, read_metrics, suggestion
 from covtasks.trend import Baseline
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"

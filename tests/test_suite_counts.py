@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import Project
+from tests.helpers import Project
 
 pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]

@@ -15,7 +15,7 @@ from invoke.exceptions import Exit
 from invoke.runners import Result
 
 from covtasks import tasks
-from tests.conftest import BASIC_FILES, Project, cli_env
+from tests.helpers import BASIC_FILES, Project, cli_env
 
 ProjectFactory = Callable[..., Project]
 TASKS_PY = """

@@ -11,6 +11,7 @@ import pytest
 from covtasks.errors import CovtasksError
 from covtasks.trend import (
     Baseline,
+    TrendError,
     append,
     baselines,
     load_entries,
@@ -147,6 +148,30 @@ def test_bad_trend_file_is_refused(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(CovtasksError) as excinfo:
         load_entries(path)
     assert str(excinfo.value) == message.format(where=path)
+
+
+@pytest.mark.parametrize(
+    ("text", "detail", "fix", "newer"),
+    [
+        pytest.param("{", "not valid JSON", True, False, id="not-json"),
+        pytest.param("[]", "expected an object with a 'baselines' array", True, False, id="list"),
+        pytest.param('{"baselines": [3]}', "baselines[0]: expected an object", False, False),
+        pytest.param('{"format": 2, "baselines": []}', "trend format 2", False, True, id="newer"),
+    ],
+)
+def test_trend_error_carries_problem_entry_and_fix_apart(
+    tmp_path: Path, text: str, detail: str, fix: bool, newer: bool
+) -> None:
+    path = tmp_path / "trend.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TrendError) as excinfo:
+        load_entries(path)
+    error = excinfo.value
+    assert error.detail.startswith(detail)
+    assert str(path) not in error.detail
+    assert error.fix == (HINT.format(where=path) if fix else "")
+    assert error.newer is newer
+    assert str(error) == f"{error.where}: {error.message}"
 
 
 def test_parse_trend_names_the_document() -> None:

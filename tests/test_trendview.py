@@ -27,7 +27,7 @@ from covtasks.trendview import (
     table,
     thresholds,
 )
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 SVG = "{http://www.w3.org/2000/svg}"

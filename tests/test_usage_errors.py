@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from covtasks.pytestargs import path_args, usage_error_line
-from tests.conftest import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"

@@ -21,7 +21,7 @@ from covtasks.versions import (
     too_old,
     version_tuple,
 )
-from tests.conftest import REPO, Project
+from tests.helpers import REPO, Project
 
 if sys.version_info >= (3, 11):
     import tomllib
