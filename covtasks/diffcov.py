@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from covtasks import tables
 from covtasks.config import Config, Domain, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gitinfo import git_info
@@ -36,6 +37,7 @@ from covtasks.globs import Matcher
 from covtasks.numbers import UNASSIGNED, DomainNumbers, Numbers, display_percent, total
 from covtasks.numbers import should_fail_under as fails
 from covtasks.publish import step_summary
+from covtasks.tables import RIGHT, Column, Table
 
 OVERALL = "overall"
 DEV_NULL = "/dev/null"
@@ -225,28 +227,25 @@ def ranges(lines: Iterable[int]) -> str:
 # --- rendering --------------------------------------------------------------------------
 
 NOTHING = "no measured lines changed: patch coverage is 100%"
-HEAD = ["Domain", "Lines", "Miss", "Cover"]
+COLUMNS = (Column("Domain"), Column("Lines", RIGHT), Column("Miss", RIGHT), Column("Cover", RIGHT))
 
 
-def _rows(result: PatchResult, precision: int) -> list[list[str]]:
-    named = [*((d.name, d.numbers) for d in result.domains), (OVERALL, result.overall)]
-    pc = {name: display_percent(n.percent, precision) + "%" for name, n in named}
-    return [[k, str(n.statements), str(n.statements - n.covered_lines), pc[k]] for k, n in named]
+def _table(result: PatchResult, precision: int) -> Table:
+    """Per domain, then overall as the total."""
+
+    def cells(name: str, n: Numbers) -> tuple[str, ...]:
+        shown = display_percent(n.percent, precision) + "%"
+        return (name, str(n.statements), str(n.statements - n.covered_lines), shown)
+
+    body = tuple(cells(d.name, d.numbers) for d in result.domains)
+    return Table(COLUMNS, body, cells(OVERALL, result.overall))
 
 
 def text(result: PatchResult, precision: int) -> str:
     """The terminal report: changed statements per domain and the uncovered ranges."""
     if result.nothing_measured:
         return NOTHING
-    body = _rows(result, precision)
-    widths = [max(len(r[i]) for r in [HEAD, *body]) for i in range(len(HEAD))]
-
-    def fmt(cells: list[str]) -> str:
-        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
-        return "  ".join([cells[0].ljust(widths[0]), *rest])
-
-    rule = "-" * len(fmt(HEAD))
-    lines = [fmt(HEAD), rule, *(fmt(c) for c in body[:-1]), rule, fmt(body[-1])]
+    lines = [tables.text(_table(result, precision))]
     missed = [f for f in result.files if f.uncovered]
     if missed:
         lines += ["", "uncovered changed lines:"]
@@ -258,10 +257,7 @@ def markdown(result: PatchResult, precision: int) -> str:
     """The same report in GitHub-flavoured Markdown."""
     if result.nothing_measured:
         return "No measured lines changed: patch coverage is 100%."
-    lines = ["| " + " | ".join(HEAD) + " |", "| --- | ---: | ---: | ---: |"]
-    for cells in _rows(result, precision):
-        bold = [f"**{c}**" for c in cells] if cells[0] == OVERALL else cells
-        lines.append("| " + " | ".join(bold) + " |")
+    lines = [tables.markdown(_table(result, precision))]
     missed = [f for f in result.files if f.uncovered]
     if missed:
         lines += ["", "Uncovered changed lines:", ""]
