@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import trend
+from covtasks import tables, trend
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gate import OVERALL, Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
 from covtasks.numbers import display_percent, floor_percent, should_fail_under
 from covtasks.publish import step_summary
+from covtasks.tables import Column, Table
 
 
 @dataclass(frozen=True)
@@ -211,11 +212,15 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
     )
 
 
+# The gate's checks as text (fixed widths, no header) and in the step summary.
+CHECK_COLUMNS = (Column("", width=4), Column("", width=10), Column("", width=16), Column(""))
+SUMMARY_COLUMNS = (Column("Check"), Column("Name"), Column("Result"), Column("Detail"))
+
+
 def report(verdict: Verdict, release: bool, out: TextIO) -> None:
     title = "release gate" if release else "gate"
-    lines = [f"covtasks {title}:"]
+    rows = []
     for check in verdict.checks:
-        mark = "ok  " if check.passed else "FAIL"
         if check.kind == "fail_under":
             threshold = "-" if check.fail_under is None else f">= {check.fail_under:g}"
             text = f"{display_percent(check.percent, verdict.precision)}% {threshold}"
@@ -223,24 +228,31 @@ def report(verdict: Verdict, release: bool, out: TextIO) -> None:
             text = check.detail or "no drop"
         else:
             text = check.detail or "ok"
-        lines.append(f"  {mark} {check.kind:<10} {check.name:<16} {text}")
+        rows.append(("ok" if check.passed else "FAIL", check.kind, check.name, text))
+    checks = Table(CHECK_COLUMNS, tuple(rows))
     verdict_line = (
         f"covtasks: {title} passed"
         if verdict.passed
         else f"covtasks: {title} failed: {len(verdict.failures)} check(s)"
     )
+    lines = [f"covtasks {title}:"]
+    lines += tables.text(checks, header=False, indent="  ", sep=" ").splitlines()
     lines.append(verdict_line)
     lines += [f"  - {line}" for line in verdict.lines()]
     print("\n".join(lines), file=out)
-    rows = "\n".join(
-        f"| {c.kind} | {c.name} | {'ok' if c.passed else ':x: FAIL'} | "
-        f"{c.detail or display_percent(c.percent, verdict.precision) + '%'} |"
-        for c in verdict.checks
+    summary = Table(
+        SUMMARY_COLUMNS,
+        tuple(
+            (
+                c.kind,
+                c.name,
+                "ok" if c.passed else ":x: FAIL",
+                c.detail or display_percent(c.percent, verdict.precision) + "%",
+            )
+            for c in verdict.checks
+        ),
     )
-    step_summary(
-        f"### Coverage {title}\n\n| Check | Name | Result | Detail |\n| --- | --- | --- | --- |\n"
-        f"{rows}\n\n{verdict_line}"
-    )
+    step_summary(f"### Coverage {title}\n\n{tables.markdown(summary)}\n\n{verdict_line}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
