@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import coverage
 
-from covtasks import measure, trend
+from covtasks import measure, tables, trend
 from covtasks.combine import check_complete, combine_files, inspect_data_file
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
@@ -41,8 +41,10 @@ from covtasks.publish import (
     write_metrics,
 )
 from covtasks.render import Row, markdown, rows, table, verdict_lines
+from covtasks.tables import RIGHT, Column, Table
 
 COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
+JOB_COLUMNS = (Column("Job"), Column("Python"), Column("Platform"), Column("Tests passed", RIGHT))
 
 
 def coverage_spec(cfg: Config, data_file: Path) -> Spec:
@@ -108,15 +110,19 @@ def summary_markdown(
             + markdown_table(trend_rows(history, 2, cfg.precision))
         )
     if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
-        lines = ["| Job | Python | Platform | Tests passed |", "| --- | --- | --- | ---: |"]
+        body = []
         for job in jobs:
             python = job.get("python") or {}
-            lines.append(
-                f"| {job.get('id')} | {python.get('implementation', '')} "
-                f"{python.get('version', '')} | {job.get('platform', '')} | "
-                f"{(job.get('suite') or {}).get('passed', '')} |"
+            body.append(
+                (
+                    f"{job.get('id')}",
+                    f"{python.get('implementation', '')} {python.get('version', '')}",
+                    f"{job.get('platform', '')}",
+                    f"{(job.get('suite') or {}).get('passed', '')}",
+                )
             )
-        parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
+        jobs_table = tables.markdown(Table(JOB_COLUMNS, tuple(body)))
+        parts.append(f"{len(jobs)} job(s) combined:\n\n" + jobs_table)
     parts.append(footer(jobs))
     return "\n\n".join(parts)
 
