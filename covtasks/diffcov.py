@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import json
 import os
 import re
 import subprocess
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from covtasks import tables
+from covtasks import metrics, tables
 from covtasks.config import Config, Domain, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gitinfo import git_info
@@ -338,12 +337,7 @@ def untracked(root: Path) -> list[str]:
 def load_report(path: Path) -> dict[str, Any]:
     """coverage.py's JSON report (the metrics file), checked for what is used here."""
     where = display_path(path)
-    if not path.is_file():
-        raise CovtasksError("no metrics file: run `covtasks run` first", where)
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CovtasksError(f"cannot read the metrics: {exc}", where) from exc
+    data = metrics.load(path, where, unreadable="cannot read the metrics")
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         raise CovtasksError("not a coverage.py JSON report (no 'files' object)", where)
@@ -386,7 +380,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _notes(cfg: Config, report: Mapping[str, Any]) -> list[str]:
     """Warnings that the figures may mislead: stale metrics, untracked measured files."""
     notes: list[str] = []
-    measured_at = (report.get("covtasks") or {}).get("commit")
+    measured_at = metrics.Recorded.from_json(report.get("covtasks")).commit
     head = git_info(cfg.root).commit or ""  # honours COVTASKS_COMMIT, as `run` does
     if measured_at and measured_at != head:
         notes.append(

@@ -23,17 +23,17 @@ import coverage
 from coverage.exceptions import CoverageException
 
 import covtasks
+from covtasks import metrics
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
 from covtasks.files import atomic_writer, write_json_atomic
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
+from covtasks.metrics import CHECKED as CHECKED
+from covtasks.metrics import UNCHECKED as UNCHECKED
 from covtasks.numbers import Analysis, DomainNumbers
 
-METRICS_FORMAT = 1
-# ``covtasks.completeness``: whether every worker / expected job was proven present.
-CHECKED = "checked"
-UNCHECKED = "unchecked"
+METRICS_FORMAT = metrics.FORMAT
 
 
 def versions() -> dict[str, str]:

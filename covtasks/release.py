@@ -11,14 +11,13 @@ figures would support, so a team can raise the floor.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import tables, trend
+from covtasks import metrics, tables, trend
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gate import OVERALL, Check, Verdict, evaluate_figures
@@ -42,14 +41,9 @@ class Figures:
 def read_metrics(path: Path) -> Figures:
     """Read and check a metrics JSON written by covtasks."""
     where = str(path)
-    if not path.is_file():
-        raise CovtasksError(
-            "no metrics file: run `covtasks run` (or `nox -s coverage`) first", where
-        )
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CovtasksError(f"cannot read the metrics JSON: {exc}", where) from exc
+    doc = metrics.load(
+        path, where, missing="no metrics file: run `covtasks run` (or `nox -s coverage`) first"
+    )
     if not isinstance(doc, dict):
         raise CovtasksError("the metrics JSON is not an object", where)
     for key in ("totals", "files", "covtasks"):
@@ -57,21 +51,16 @@ def read_metrics(path: Path) -> Figures:
             raise CovtasksError(f"the metrics JSON has no {key!r} object", where)
     section = doc["covtasks"]
     overall = doc["totals"].get("percent_covered")
-    if not isinstance(overall, (int, float)) or isinstance(overall, bool):
+    if not metrics.is_number(overall):
         raise CovtasksError("totals.percent_covered is not a number", where)
-    domains: dict[str, float] = {}
-    for name, entry in (section.get("domains") or {}).items():
-        value = entry.get("percent_covered") if isinstance(entry, dict) else None
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise CovtasksError(f"covtasks.domains.{name}.percent_covered is not a number", where)
-        domains[name] = float(value)
-    suite = section.get("suite") or {}
+    domains = metrics.domain_percents(section, where)
+    recorded = metrics.Recorded.from_json(section)
     return Figures(
         overall=float(overall),
         domains=domains,
-        commit=section.get("commit"),
-        dirty=bool(section.get("dirty")),
-        stable=bool(suite.get("stable")),
+        commit=recorded.commit,
+        dirty=recorded.dirty,
+        stable=recorded.stable,
     )
 
 

@@ -8,7 +8,6 @@ none of that import time comes before the tests start.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -18,7 +17,7 @@ from typing import Any, TextIO
 
 import coverage
 
-from covtasks import measure, tables, trend
+from covtasks import measure, metrics, tables, trend
 from covtasks.combine import check_complete, combine_files, inspect_data_file
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
@@ -30,7 +29,6 @@ from covtasks.numbers import Analysis, analyse
 from covtasks.pipeline import preflight, say
 from covtasks.publish import (
     CHECKED,
-    UNCHECKED,
     cores,
     covtasks_section,
     json_report,
@@ -283,12 +281,12 @@ def execute(args: argparse.Namespace) -> int:
         measure.remove_staging(staging)
 
 
-def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+def previous_run(metrics_file: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
     """The suite results, jobs and completeness recorded by the run that produced
-    the data."""
+    the data (none when the metrics are missing or unreadable)."""
     try:
-        section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
-    except (OSError, ValueError, AttributeError):
-        return {}, [], CHECKED
-    completeness = UNCHECKED if section.get("completeness") == UNCHECKED else CHECKED
-    return dict(section.get("suite") or {}), list(section.get("jobs") or []), completeness
+        doc = metrics.load(metrics_file, str(metrics_file))
+    except CovtasksError:
+        doc = None
+    recorded = metrics.Recorded.from_json(doc.get("covtasks") if isinstance(doc, dict) else None)
+    return dict(recorded.suite), [dict(j) for j in recorded.jobs], recorded.completeness
