@@ -45,19 +45,79 @@ def _object(value: object) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True)
+class FlakyTest:
+    """A test that failed in the measured run and passed when rerun alone (``job``: the
+    CI job it was flaky in, in a combined suite)."""
+
+    nodeid: str
+    first: str
+    rerun: str
+    job: str | None = None
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A suite object, as the metrics (``covtasks.suite``) and job manifests record it.
+
+    ``record`` is the object itself, written back as it was read (same keys, same
+    order); the parts covtasks reads are typed fields, checked by :meth:`from_json`.
+    """
+
+    record: Mapping[str, Any]
+    flaky: tuple[FlakyTest, ...] = ()
+    quarantined_failed: tuple[str, ...] = ()
+    quarantined_passed: tuple[str, ...] = ()
+
+    @property
+    def stable(self) -> bool:
+        return bool(self.record.get("stable"))
+
+    def count(self, key: str) -> int:
+        """One of the suite's counts (``passed``, ``failed``...); 0 when not recorded."""
+        return int(self.record.get(key) or 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.record)
+
+    @classmethod
+    def from_json(cls, value: object, where: str, key: str = "suite") -> Suite:
+        """Read and check a suite object; errors name ``where`` and the key."""
+        if not isinstance(value, dict):
+            raise CovtasksError(f"{key} is not an object", where)
+        records = value.get("flaky") or []
+        if not isinstance(records, list):
+            raise CovtasksError(f"{key}.flaky is not a list", where)
+        flaky: list[FlakyTest] = []
+        for i, entry in enumerate(records):
+            fields = entry if isinstance(entry, dict) else {}
+            texts = [fields.get(k) for k in ("nodeid", "first", "rerun")]
+            job = fields.get("job")
+            if not all(isinstance(t, str) for t in texts) or not isinstance(job, (str, type(None))):
+                raise CovtasksError(f"{key}.flaky[{i}] is not a flaky test record", where)
+            flaky.append(FlakyTest(str(texts[0]), str(texts[1]), str(texts[2]), job))
+        names: dict[str, tuple[str, ...]] = {}
+        for name in ("quarantined_failed", "quarantined_passed"):
+            ids = value.get(name) or []
+            if not isinstance(ids, list) or not all(isinstance(n, str) for n in ids):
+                raise CovtasksError(f"{key}.{name} is not a list of test ids", where)
+            names[name] = tuple(ids)
+        return cls(dict(value), tuple(flaky), **names)
+
+
+@dataclass(frozen=True)
 class Recorded:
     """What a ``covtasks`` section says about the run that wrote it. Read leniently,
     as every reader always has: a missing or malformed part reads as absent."""
 
     commit: str | None
     dirty: bool
-    suite: Mapping[str, Any]
+    suite: Suite
     jobs: tuple[Mapping[str, Any], ...]
     completeness: str
 
     @property
     def stable(self) -> bool:
-        return bool(self.suite.get("stable"))
+        return self.suite.stable
 
     @classmethod
     def from_json(cls, section: object) -> Recorded:
@@ -67,10 +127,17 @@ class Recorded:
         return cls(
             commit=commit if isinstance(commit, str) else None,
             dirty=bool(data.get("dirty")),
-            suite=dict(_object(data.get("suite"))),
+            suite=_lenient_suite(data.get("suite")),
             jobs=tuple(j for j in jobs if isinstance(j, dict)) if isinstance(jobs, list) else (),
             completeness=UNCHECKED if data.get("completeness") == UNCHECKED else CHECKED,
         )
+
+
+def _lenient_suite(value: object) -> Suite:
+    try:
+        return Suite.from_json(_object(value), "")
+    except CovtasksError:
+        return Suite({})
 
 
 def domain_percents(section: Mapping[str, Any], where: str) -> dict[str, float]:

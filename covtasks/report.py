@@ -135,15 +135,15 @@ def footer(jobs: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def suite_notes(suite: Mapping[str, Any]) -> list[str]:
+def suite_notes(suite: metrics.Suite) -> list[str]:
     """Flaky tests and quarantined tests that pass, for the summary."""
     lines: list[str] = []
-    for flaky in suite.get("flaky", []):
+    for flaky in suite.flaky:
         lines.append(
-            f"covtasks: flaky: {flaky['nodeid']} ({flaky['first']} in the measured run, "
-            f"{flaky['rerun']} when rerun alone)"
+            f"covtasks: flaky: {flaky.nodeid} ({flaky.first} in the measured run, "
+            f"{flaky.rerun} when rerun alone)"
         )
-    for nodeid in suite.get("quarantined_passed", []):
+    for nodeid in suite.quarantined_passed:
         lines.append(
             f"covtasks: quarantined test passes now, release it from stable.quarantine: {nodeid}"
         )
@@ -153,7 +153,7 @@ def suite_notes(suite: Mapping[str, Any]) -> list[str]:
 def publish_run(
     cfg: Config,
     staging: Path,
-    suite: Mapping[str, Any],
+    suite: metrics.Suite,
     output: RunOutput,
     processes: Sequence[Worker],
     out: TextIO,
@@ -175,7 +175,7 @@ def publish_and_gate(
     cfg: Config,
     cov: coverage.Coverage,
     staging: Path,
-    suite: Mapping[str, Any],
+    suite: metrics.Suite,
     jobs: Sequence[Mapping[str, Any]],
     out: TextIO,
     *,
@@ -232,7 +232,7 @@ def publish_and_gate(
             commit=git.commit,
             overall=analysis.overall.percent,
             domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.get("flaky", [])),
+            flaky=len(suite.flaky),
         )
         history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
     table_rows = rows(analysis, verdict, cfg.fail_under)
@@ -281,7 +281,7 @@ def execute(args: argparse.Namespace) -> int:
         measure.remove_staging(staging)
 
 
-def previous_run(metrics_file: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[dict[str, Any]], str]:
     """The suite results, jobs and completeness recorded by the run that produced
     the data (none when the metrics are missing or unreadable)."""
     try:
@@ -289,4 +289,4 @@ def previous_run(metrics_file: Path) -> tuple[dict[str, Any], list[dict[str, Any
     except CovtasksError:
         doc = None
     recorded = metrics.Recorded.from_json(doc.get("covtasks") if isinstance(doc, dict) else None)
-    return dict(recorded.suite), [dict(j) for j in recorded.jobs], recorded.completeness
+    return recorded.suite, [dict(j) for j in recorded.jobs], recorded.completeness

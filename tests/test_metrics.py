@@ -10,7 +10,7 @@ import pytest
 
 from covtasks import metrics
 from covtasks.errors import CovtasksError
-from covtasks.metrics import CHECKED, UNCHECKED, Recorded
+from covtasks.metrics import CHECKED, UNCHECKED, FlakyTest, Recorded, Suite
 
 
 def test_load_returns_the_parsed_document(tmp_path: Path) -> None:
@@ -50,8 +50,8 @@ JOB = {"id": "py311", "suite": {"stable": True}}
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        (None, Recorded(None, False, {}, (), CHECKED)),
-        ([], Recorded(None, False, {}, (), CHECKED)),
+        (None, Recorded(None, False, Suite({}), (), CHECKED)),
+        ([], Recorded(None, False, Suite({}), (), CHECKED)),
         (
             {
                 "commit": "abc",
@@ -60,11 +60,14 @@ JOB = {"id": "py311", "suite": {"stable": True}}
                 "jobs": [JOB],
                 "completeness": "unchecked",
             },
-            Recorded("abc", True, SUITE, (JOB,), UNCHECKED),
+            Recorded("abc", True, Suite(SUITE), (JOB,), UNCHECKED),
         ),
-        ({"completeness": "anything"}, Recorded(None, False, {}, (), CHECKED)),
-        ({"commit": 7, "suite": [], "jobs": {"a": 1}}, Recorded(None, False, {}, (), CHECKED)),
-        ({"jobs": [JOB, "junk"]}, Recorded(None, False, {}, (JOB,), CHECKED)),
+        ({"completeness": "anything"}, Recorded(None, False, Suite({}), (), CHECKED)),
+        (
+            {"commit": 7, "suite": [], "jobs": {"a": 1}},
+            Recorded(None, False, Suite({}), (), CHECKED),
+        ),
+        ({"jobs": [JOB, "junk"]}, Recorded(None, False, Suite({}), (JOB,), CHECKED)),
     ],
     ids=["none", "not-an-object", "complete", "unknown-completeness", "malformed", "junk-job"],
 )
@@ -105,5 +108,63 @@ def test_a_written_section_reads_back(tmp_path: Path) -> None:
     path.write_text(json.dumps({"totals": {}, "covtasks": section}), encoding="utf-8")
     doc = metrics.load(path, "m.json")
     recorded = Recorded.from_json(doc["covtasks"])
-    assert recorded == Recorded("0123456789abcdef", False, SUITE, (JOB,), UNCHECKED)
+    assert recorded == Recorded("0123456789abcdef", False, Suite(SUITE), (JOB,), UNCHECKED)
     assert metrics.domain_percents(doc["covtasks"], "m.json") == {"api": 75.0}
+
+
+FLAKY = {"nodeid": "t.py::a", "first": "failed", "rerun": "passed"}
+
+
+def test_suite_reads_its_typed_parts_and_writes_back_what_it_read() -> None:
+    record = {
+        "stable": True,
+        "passed": 4,
+        "quarantined_failed": ["t.py::q"],
+        "quarantined_passed": ["t.py::p"],
+        "flaky": [FLAKY, {**FLAKY, "job": "py39"}],
+        "other": {"kept": True},
+    }
+    suite = Suite.from_json(record, "m.json")
+    assert suite.stable
+    assert suite.count("passed") == 4
+    assert suite.count("failed") == 0
+    assert suite.flaky == (
+        FlakyTest("t.py::a", "failed", "passed"),
+        FlakyTest("t.py::a", "failed", "passed", "py39"),
+    )
+    assert (suite.quarantined_failed, suite.quarantined_passed) == (("t.py::q",), ("t.py::p",))
+    assert json.dumps(suite.to_json()) == json.dumps(record)
+
+
+def test_a_stable_stage_result_round_trips_through_the_suite() -> None:
+    from covtasks.stable import Counts, Flaky, SuiteResult
+
+    result = SuiteResult(
+        exitstatus=1,
+        collected=3,
+        counts=Counts(passed=2, failed=1),
+        quarantined_passed=("t.py::p",),
+        flaky=(Flaky("t.py::a", "failed"),),
+    )
+    suite = result.summary()
+    assert json.dumps(suite.to_json()) == json.dumps(result.to_json())
+    assert suite.flaky == (FlakyTest("t.py::a", "failed", "passed"),)
+    assert Suite.from_json(json.loads(json.dumps(suite.to_json())), "m.json") == suite
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ([], "suite is not an object"),
+        ({"flaky": {"a": 1}}, "suite.flaky is not a list"),
+        ({"flaky": ["x"]}, "suite.flaky[0] is not a flaky test record"),
+        ({"flaky": [{**FLAKY, "first": 1}]}, "suite.flaky[0] is not a flaky test record"),
+        ({"flaky": [{**FLAKY, "job": 1}]}, "suite.flaky[0] is not a flaky test record"),
+        ({"quarantined_failed": "t"}, "suite.quarantined_failed is not a list of test ids"),
+        ({"quarantined_passed": [1]}, "suite.quarantined_passed is not a list of test ids"),
+    ],
+)
+def test_a_malformed_suite_is_one_error_naming_file_and_key(record: object, message: str) -> None:
+    with pytest.raises(CovtasksError) as info:
+        Suite.from_json(record, "job/manifest.json")
+    assert str(info.value) == f"job/manifest.json: {message}"
