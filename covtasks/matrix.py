@@ -137,6 +137,7 @@ def combine(
     issues = jobs.problems(found, wanted)
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
+    suite = Suite.from_json(combined_suite(found), "combined suite")  # before any file is made
     staging = measure.make_staging(cfg.root)
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
@@ -163,7 +164,7 @@ def combine(
             cfg,
             cov,
             staging,
-            Suite.from_json(combined_suite(found), "combined suite"),
+            suite,
             summaries,
             out,
             completeness=completeness,
