@@ -162,6 +162,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     from covtasks.combine import combine_files
     from covtasks.gate import evaluate
     from covtasks.gitinfo import GitInfo
+    from covtasks.metrics import Suite
     from covtasks.numbers import analyse
     from covtasks.publish import covtasks_section, json_report, now, write_metrics
 
@@ -188,7 +189,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
 
     jobs = [{"id": "bench", "data_files": len(files)}]
     section = covtasks_section(
-        cfg, analysis, verdict, suite={}, jobs=jobs, git=GitInfo(None), timestamp=now()
+        cfg, analysis, verdict, suite=Suite({}), jobs=jobs, git=GitInfo(None), timestamp=now()
     )
     write_metrics(cfg.metrics, coverage_json, section, report_file=out / "coverage.json")
     done("write_metrics")

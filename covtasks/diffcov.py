@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import json
 import os
 import re
 import sys
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from covtasks import metrics, tables
 from covtasks.config import Config, Domain, display_path, load_config
 from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
@@ -38,6 +38,7 @@ from covtasks.globs import Matcher
 from covtasks.numbers import DomainNumbers, Numbers, display_percent, total
 from covtasks.numbers import should_fail_under as fails
 from covtasks.publish import step_summary
+from covtasks.tables import RIGHT, Column, Table
 
 DEV_NULL = "/dev/null"
 _HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -226,28 +227,25 @@ def ranges(lines: Iterable[int]) -> str:
 # --- rendering --------------------------------------------------------------------------
 
 NOTHING = "no measured lines changed: patch coverage is 100%"
-HEAD = ["Domain", "Lines", "Miss", "Cover"]
+COLUMNS = (Column("Domain"), Column("Lines", RIGHT), Column("Miss", RIGHT), Column("Cover", RIGHT))
 
 
-def _rows(result: PatchResult, precision: int) -> list[list[str]]:
-    named = [*((d.name, d.numbers) for d in result.domains), (OVERALL, result.overall)]
-    pc = {name: display_percent(n.percent, precision) + "%" for name, n in named}
-    return [[k, str(n.statements), str(n.statements - n.covered_lines), pc[k]] for k, n in named]
+def _table(result: PatchResult, precision: int) -> Table:
+    """Per domain, then overall as the total."""
+
+    def cells(name: str, n: Numbers) -> tuple[str, ...]:
+        shown = display_percent(n.percent, precision) + "%"
+        return (name, str(n.statements), str(n.statements - n.covered_lines), shown)
+
+    body = tuple(cells(d.name, d.numbers) for d in result.domains)
+    return Table(COLUMNS, body, cells(OVERALL, result.overall))
 
 
 def text(result: PatchResult, precision: int) -> str:
     """The terminal report: changed statements per domain and the uncovered ranges."""
     if result.nothing_measured:
         return NOTHING
-    body = _rows(result, precision)
-    widths = [max(len(r[i]) for r in [HEAD, *body]) for i in range(len(HEAD))]
-
-    def fmt(cells: list[str]) -> str:
-        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
-        return "  ".join([cells[0].ljust(widths[0]), *rest])
-
-    rule = "-" * len(fmt(HEAD))
-    lines = [fmt(HEAD), rule, *(fmt(c) for c in body[:-1]), rule, fmt(body[-1])]
+    lines = [tables.text(_table(result, precision))]
     missed = [f for f in result.files if f.uncovered]
     if missed:
         lines += ["", "uncovered changed lines:"]
@@ -259,10 +257,7 @@ def markdown(result: PatchResult, precision: int) -> str:
     """The same report in GitHub-flavoured Markdown."""
     if result.nothing_measured:
         return "No measured lines changed: patch coverage is 100%."
-    lines = ["| " + " | ".join(HEAD) + " |", "| --- | ---: | ---: | ---: |"]
-    for cells in _rows(result, precision):
-        bold = [f"**{c}**" for c in cells] if cells[0] == OVERALL else cells
-        lines.append("| " + " | ".join(bold) + " |")
+    lines = [tables.markdown(_table(result, precision))]
     missed = [f for f in result.files if f.uncovered]
     if missed:
         lines += ["", "Uncovered changed lines:", ""]
@@ -324,12 +319,7 @@ def untracked(root: Path) -> list[str]:
 def load_report(path: Path) -> dict[str, Any]:
     """coverage.py's JSON report (the metrics file), checked for what is used here."""
     where = display_path(path)
-    if not path.is_file():
-        raise CovtasksError("no metrics file: run `covtasks run` first", where)
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CovtasksError(f"cannot read the metrics: {exc}", where) from exc
+    data = metrics.load(path, where, unreadable="cannot read the metrics")
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         raise CovtasksError("not a coverage.py JSON report (no 'files' object)", where)
@@ -372,7 +362,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _notes(cfg: Config, report: Mapping[str, Any]) -> list[str]:
     """Warnings that the figures may mislead: stale metrics, untracked measured files."""
     notes: list[str] = []
-    measured_at = (report.get("covtasks") or {}).get("commit")
+    measured_at = metrics.Recorded.from_json(report.get("covtasks")).commit
     head = git_info(cfg.root).commit or ""  # honours COVTASKS_COMMIT, as `run` does
     if measured_at and measured_at != head:
         notes.append(

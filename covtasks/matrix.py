@@ -20,6 +20,7 @@ from covtasks.combine import check_complete, combine_files
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.gitinfo import git_info
+from covtasks.metrics import Suite
 from covtasks.pipeline import measure_stably, preflight, say
 from covtasks.publish import CHECKED, UNCHECKED, now, versions
 from covtasks.report import make_coverage, publish_and_gate
@@ -96,14 +97,17 @@ SUITE_COUNTS = (
 def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
     """The jobs' suite results summed, flaky tests named with their job; a quarantined
     test that failed in any job is not listed as passing."""
+    suites = [(j, Suite.from_json(j.manifest["suite"], str(j.dir / jobs.MANIFEST))) for j in found]
     totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
     for key in SUITE_COUNTS:
-        totals[key] = sum(int(j.manifest["suite"].get(key) or 0) for j in found)
+        totals[key] = sum(s.count(key) for _, s in suites)
     totals["flaky"] = [
-        {**f, "job": j.id} for j in found for f in j.manifest["suite"].get("flaky", [])
+        {"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun, "job": j.id}
+        for j, s in suites
+        for f in s.flaky
     ]
-    failed = {n for j in found for n in j.manifest["suite"].get("quarantined_failed", [])}
-    passed = {n for j in found for n in j.manifest["suite"].get("quarantined_passed", [])}
+    failed = {n for _, s in suites for n in s.quarantined_failed}
+    passed = {n for _, s in suites for n in s.quarantined_passed}
     totals["quarantined_failed"] = sorted(failed)
     # A quarantined test passes "now" only if it passed in every job that ran it: one
     # failure anywhere keeps it in quarantine.
@@ -133,6 +137,7 @@ def combine(
     issues = jobs.problems(found, wanted)
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
+    suite = Suite.from_json(combined_suite(found), "combined suite")  # before any file is made
     staging = measure.make_staging(cfg.root)
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
@@ -156,7 +161,13 @@ def combine(
         summaries = [j.summary() for j in found]
         completeness = UNCHECKED if unchecked else CHECKED
         return publish_and_gate(
-            cfg, cov, staging, combined_suite(found), summaries, out, completeness=completeness
+            cfg,
+            cov,
+            staging,
+            suite,
+            summaries,
+            out,
+            completeness=completeness,
         )
     finally:
         measure.remove_staging(staging)

@@ -74,7 +74,7 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
             return EXIT_UNSTABLE
         from covtasks import report  # already imported while the tests ran
 
-        return report.publish_run(cfg, staging, suite.to_json(), output, processes, out)
+        return report.publish_run(cfg, staging, suite.summary(), output, processes, out)
     finally:
         measure.remove_staging(staging)
 

@@ -23,17 +23,17 @@ import coverage
 from coverage.exceptions import CoverageException
 
 import covtasks
+from covtasks import metrics
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
 from covtasks.files import atomic_writer, write_json_atomic
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
+from covtasks.metrics import CHECKED as CHECKED
+from covtasks.metrics import UNCHECKED as UNCHECKED
 from covtasks.numbers import Analysis, DomainNumbers
 
-METRICS_FORMAT = 1
-# ``covtasks.completeness``: whether every worker / expected job was proven present.
-CHECKED = "checked"
-UNCHECKED = "unchecked"
+METRICS_FORMAT = metrics.FORMAT
 
 
 def versions() -> dict[str, str]:
@@ -71,7 +71,7 @@ def covtasks_section(
     analysis: Analysis,
     verdict: Verdict,
     *,
-    suite: Mapping[str, Any],
+    suite: metrics.Suite,
     jobs: Sequence[Mapping[str, Any]],
     git: GitInfo,
     timestamp: datetime.datetime,
@@ -90,7 +90,7 @@ def covtasks_section(
         "jobs": list(jobs),
         "cores": cores(jobs),
         "completeness": completeness,
-        "suite": dict(suite),
+        "suite": suite.to_json(),
         "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},
         "domains": {d.name: _domain_json(d, cfg.precision) for d in analysis.domains},
         "unassigned": _domain_json(analysis.unassigned, cfg.precision),

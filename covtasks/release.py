@@ -11,14 +11,13 @@ figures would support, so a team can raise the floor.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import trend
+from covtasks import metrics, tables, trend
 from covtasks.config import Config, display_path, load_config
 from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
@@ -26,6 +25,7 @@ from covtasks.gate import Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
 from covtasks.numbers import display_percent, floor_percent, should_fail_under
 from covtasks.publish import step_summary
+from covtasks.tables import Column, Table
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,9 @@ class Figures:
 def read_metrics(path: Path) -> Figures:
     """Read and check a metrics JSON written by covtasks."""
     where = str(path)
-    if not path.is_file():
-        raise CovtasksError(
-            "no metrics file: run `covtasks run` (or `nox -s coverage`) first", where
-        )
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CovtasksError(f"cannot read the metrics JSON: {exc}", where) from exc
+    doc = metrics.load(
+        path, where, missing="no metrics file: run `covtasks run` (or `nox -s coverage`) first"
+    )
     if not isinstance(doc, dict):
         raise CovtasksError("the metrics JSON is not an object", where)
     for key in ("totals", "files", "covtasks"):
@@ -57,21 +52,16 @@ def read_metrics(path: Path) -> Figures:
             raise CovtasksError(f"the metrics JSON has no {key!r} object", where)
     section = doc["covtasks"]
     overall = doc["totals"].get("percent_covered")
-    if not isinstance(overall, (int, float)) or isinstance(overall, bool):
+    if not metrics.is_number(overall):
         raise CovtasksError("totals.percent_covered is not a number", where)
-    domains: dict[str, float] = {}
-    for name, entry in (section.get("domains") or {}).items():
-        value = entry.get("percent_covered") if isinstance(entry, dict) else None
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise CovtasksError(f"covtasks.domains.{name}.percent_covered is not a number", where)
-        domains[name] = float(value)
-    suite = section.get("suite") or {}
+    domains = metrics.domain_percents(section, where)
+    recorded = metrics.Recorded.from_json(section)
     return Figures(
         overall=float(overall),
         domains=domains,
-        commit=section.get("commit"),
-        dirty=bool(section.get("dirty")),
-        stable=bool(suite.get("stable")),
+        commit=recorded.commit,
+        dirty=recorded.dirty,
+        stable=recorded.stable,
     )
 
 
@@ -212,11 +202,15 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
     )
 
 
+# The gate's checks as text (fixed widths, no header) and in the step summary.
+CHECK_COLUMNS = (Column("", width=4), Column("", width=10), Column("", width=16), Column(""))
+SUMMARY_COLUMNS = (Column("Check"), Column("Name"), Column("Result"), Column("Detail"))
+
+
 def report(verdict: Verdict, release: bool, out: TextIO) -> None:
     title = "release gate" if release else "gate"
-    lines = [f"covtasks {title}:"]
+    rows = []
     for check in verdict.checks:
-        mark = "ok  " if check.passed else "FAIL"
         if check.kind == "fail_under":
             threshold = "-" if check.fail_under is None else f">= {check.fail_under:g}"
             text = f"{display_percent(check.percent, verdict.precision)}% {threshold}"
@@ -224,24 +218,31 @@ def report(verdict: Verdict, release: bool, out: TextIO) -> None:
             text = check.detail or "no drop"
         else:
             text = check.detail or "ok"
-        lines.append(f"  {mark} {check.kind:<10} {check.name:<16} {text}")
+        rows.append(("ok" if check.passed else "FAIL", check.kind, check.name, text))
+    checks = Table(CHECK_COLUMNS, tuple(rows))
     verdict_line = (
         f"covtasks: {title} passed"
         if verdict.passed
         else f"covtasks: {title} failed: {len(verdict.failures)} check(s)"
     )
+    lines = [f"covtasks {title}:"]
+    lines += tables.text(checks, header=False, indent="  ", sep=" ").splitlines()
     lines.append(verdict_line)
     lines += [f"  - {line}" for line in verdict.lines()]
     print("\n".join(lines), file=out)
-    rows = "\n".join(
-        f"| {c.kind} | {c.name} | {'ok' if c.passed else ':x: FAIL'} | "
-        f"{c.detail or display_percent(c.percent, verdict.precision) + '%'} |"
-        for c in verdict.checks
+    summary = Table(
+        SUMMARY_COLUMNS,
+        tuple(
+            (
+                c.kind,
+                c.name,
+                "ok" if c.passed else ":x: FAIL",
+                c.detail or display_percent(c.percent, verdict.precision) + "%",
+            )
+            for c in verdict.checks
+        ),
     )
-    step_summary(
-        f"### Coverage {title}\n\n| Check | Name | Result | Detail |\n| --- | --- | --- | --- |\n"
-        f"{rows}\n\n{verdict_line}"
-    )
+    step_summary(f"### Coverage {title}\n\n{tables.markdown(summary)}\n\n{verdict_line}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from covtasks import tables
 from covtasks.constants import OVERALL
 from covtasks.gate import Verdict
 from covtasks.numbers import Analysis, Numbers, display_percent
+from covtasks.tables import CENTER, RIGHT, Cell, Column, Markup, Table
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ def rows(analysis: Analysis, verdict: Verdict, fail_under: float) -> list[Row]:
     return result
 
 
-def _cells(row: Row, precision: int, branch: bool) -> list[str]:
+def _cells(row: Row, precision: int, branch: bool) -> tuple[Cell, ...]:
     n = row.numbers
-    cells = [
+    cells: list[Cell] = [
         row.name,
         str(n.files),
         str(n.statements),
@@ -49,47 +51,37 @@ def _cells(row: Row, precision: int, branch: bool) -> list[str]:
     cells += [
         display_percent(n.percent, precision) + "%",
         "-" if row.fail_under is None else f"{row.fail_under:g}",
-        row.verdict,
+        Markup("FAIL", ":x: FAIL") if row.verdict == "FAIL" else row.verdict,
     ]
-    return cells
+    return tuple(cells)
 
 
-def _headers(branch: bool) -> list[str]:
-    head = ["Domain", "Files", "Stmts", "Miss"]
+def _columns(branch: bool) -> tuple[Column, ...]:
+    titles = ["Files", "Stmts", "Miss"]
     if branch:
-        head += ["Branch", "BrPart"]
-    return [*head, "Cover", "fail_under", "Verdict"]
+        titles += ["Branch", "BrPart"]
+    titles += ["Cover", "fail_under"]
+    return (
+        Column("Domain"),
+        *(Column(t, RIGHT) for t in titles),
+        Column("Verdict", RIGHT, markdown_align=CENTER),
+    )
+
+
+def _table(table_rows: Sequence[Row], precision: int, branch: bool) -> Table:
+    """The rows up to the last as the body, the last (overall) as the total."""
+    cells = [_cells(r, precision, branch) for r in table_rows]
+    return Table(_columns(branch), tuple(cells[:-1]), cells[-1])
 
 
 def table(table_rows: Sequence[Row], precision: int, branch: bool) -> str:
     """A plain-text table like ``coverage report``'s."""
-    head = _headers(branch)
-    body = [_cells(r, precision, branch) for r in table_rows]
-    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-
-    def fmt(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
-        return "  ".join([first, *rest]).rstrip()
-
-    rule = "-" * len(fmt(head))
-    lines = [fmt(head), rule, *(fmt(c) for c in body[:-1]), rule, fmt(body[-1])]
-    return "\n".join(lines)
+    return tables.text(_table(table_rows, precision, branch))
 
 
 def markdown(table_rows: Sequence[Row], precision: int, branch: bool) -> str:
     """The same table in GitHub-flavoured Markdown."""
-    head = _headers(branch)
-    align = ["---", *["---:"] * (len(head) - 2), ":---:"]
-    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]
-    for r in table_rows:
-        cells = _cells(r, precision, branch)
-        if r.name == OVERALL:
-            cells = [f"**{c}**" for c in cells]
-        if r.verdict == "FAIL":
-            cells[-1] = ":x: FAIL"
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return tables.markdown(_table(table_rows, precision, branch))
 
 
 def verdict_lines(verdict: Verdict) -> list[str]:

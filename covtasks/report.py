@@ -8,7 +8,6 @@ none of that import time comes before the tests start.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -18,7 +17,7 @@ from typing import Any, TextIO
 
 import coverage
 
-from covtasks import measure, trend
+from covtasks import measure, metrics, tables, trend
 from covtasks.combine import check_complete, combine_files, inspect_data_file
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
@@ -30,7 +29,6 @@ from covtasks.numbers import Analysis, analyse
 from covtasks.pipeline import preflight, say
 from covtasks.publish import (
     CHECKED,
-    UNCHECKED,
     cores,
     covtasks_section,
     json_report,
@@ -41,8 +39,10 @@ from covtasks.publish import (
     write_metrics,
 )
 from covtasks.render import Row, markdown, rows, table, verdict_lines
+from covtasks.tables import RIGHT, Column, Table
 
 COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
+JOB_COLUMNS = (Column("Job"), Column("Python"), Column("Platform"), Column("Tests passed", RIGHT))
 
 
 def coverage_spec(cfg: Config, data_file: Path) -> Spec:
@@ -108,15 +108,19 @@ def summary_markdown(
             + markdown_table(trend_rows(history, 2, cfg.precision))
         )
     if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
-        lines = ["| Job | Python | Platform | Tests passed |", "| --- | --- | --- | ---: |"]
+        body = []
         for job in jobs:
             python = job.get("python") or {}
-            lines.append(
-                f"| {job.get('id')} | {python.get('implementation', '')} "
-                f"{python.get('version', '')} | {job.get('platform', '')} | "
-                f"{(job.get('suite') or {}).get('passed', '')} |"
+            body.append(
+                (
+                    f"{job.get('id')}",
+                    f"{python.get('implementation', '')} {python.get('version', '')}",
+                    f"{job.get('platform', '')}",
+                    f"{(job.get('suite') or {}).get('passed', '')}",
+                )
             )
-        parts.append(f"{len(jobs)} job(s) combined:\n\n" + "\n".join(lines))
+        jobs_table = tables.markdown(Table(JOB_COLUMNS, tuple(body)))
+        parts.append(f"{len(jobs)} job(s) combined:\n\n" + jobs_table)
     parts.append(footer(jobs))
     return "\n\n".join(parts)
 
@@ -131,15 +135,15 @@ def footer(jobs: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def suite_notes(suite: Mapping[str, Any]) -> list[str]:
+def suite_notes(suite: metrics.Suite) -> list[str]:
     """Flaky tests and quarantined tests that pass, for the summary."""
     lines: list[str] = []
-    for flaky in suite.get("flaky", []):
+    for flaky in suite.flaky:
         lines.append(
-            f"covtasks: flaky: {flaky['nodeid']} ({flaky['first']} in the measured run, "
-            f"{flaky['rerun']} when rerun alone)"
+            f"covtasks: flaky: {flaky.nodeid} ({flaky.first} in the measured run, "
+            f"{flaky.rerun} when rerun alone)"
         )
-    for nodeid in suite.get("quarantined_passed", []):
+    for nodeid in suite.quarantined_passed:
         lines.append(
             f"covtasks: quarantined test passes now, release it from stable.quarantine: {nodeid}"
         )
@@ -149,7 +153,7 @@ def suite_notes(suite: Mapping[str, Any]) -> list[str]:
 def publish_run(
     cfg: Config,
     staging: Path,
-    suite: Mapping[str, Any],
+    suite: metrics.Suite,
     output: RunOutput,
     processes: Sequence[Worker],
     out: TextIO,
@@ -171,7 +175,7 @@ def publish_and_gate(
     cfg: Config,
     cov: coverage.Coverage,
     staging: Path,
-    suite: Mapping[str, Any],
+    suite: metrics.Suite,
     jobs: Sequence[Mapping[str, Any]],
     out: TextIO,
     *,
@@ -228,7 +232,7 @@ def publish_and_gate(
             commit=git.commit,
             overall=analysis.overall.percent,
             domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.get("flaky", [])),
+            flaky=len(suite.flaky),
         )
         history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
     table_rows = rows(analysis, verdict, cfg.fail_under)
@@ -277,12 +281,12 @@ def execute(args: argparse.Namespace) -> int:
         measure.remove_staging(staging)
 
 
-def previous_run(metrics: Path) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[dict[str, Any]], str]:
     """The suite results, jobs and completeness recorded by the run that produced
-    the data."""
+    the data (none when the metrics are missing or unreadable)."""
     try:
-        section = json.loads(metrics.read_text(encoding="utf-8")).get("covtasks", {})
-    except (OSError, ValueError, AttributeError):
-        return {}, [], CHECKED
-    completeness = UNCHECKED if section.get("completeness") == UNCHECKED else CHECKED
-    return dict(section.get("suite") or {}), list(section.get("jobs") or []), completeness
+        doc = metrics.load(metrics_file, str(metrics_file))
+    except CovtasksError:
+        doc = None
+    recorded = metrics.Recorded.from_json(doc.get("covtasks") if isinstance(doc, dict) else None)
+    return recorded.suite, [dict(j) for j in recorded.jobs], recorded.completeness

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from covtasks.metrics import Suite
+
 COLLECTION = "collection"
 SETUP = "setup"
 TEARDOWN = "teardown"
@@ -143,6 +145,10 @@ class SuiteResult:
             "quarantined_passed": list(self.quarantined_passed),
             "flaky": [{"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun} for f in self.flaky],
         }
+
+    def summary(self) -> Suite:
+        """The result as the metrics record it, for the reporting stages."""
+        return Suite.from_json(self.to_json(), "suite")
 
 
 def is_quarantined(nodeid: str, quarantine: Iterable[str]) -> bool:

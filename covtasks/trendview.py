@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from covtasks import tables
 from covtasks.chart import badge_text, render_badge, render_trend_svg
 from covtasks.config import Config, display_path, load_config
 from covtasks.constants import OVERALL
@@ -24,6 +25,7 @@ from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.files import write_atomic
 from covtasks.gate import threshold_check
 from covtasks.numbers import display_percent
+from covtasks.tables import RIGHT, Column, Table
 from covtasks.trend import Baseline, baselines, load_entries
 
 DEFAULT_LAST = 10
@@ -121,49 +123,31 @@ def has_flaky(trend_rows: Sequence[TrendRow]) -> bool:
     return any(row.flaky is not None for row in trend_rows)
 
 
-def _grid(trend_rows: Sequence[TrendRow]) -> tuple[list[str], list[list[str]]]:
-    """Header and body cells shared by the text and Markdown tables."""
+def _table(trend_rows: Sequence[TrendRow]) -> Table:
+    """The table shared by the text and Markdown renderings: date and commit on the
+    left, the figures on the right."""
     names = domain_names(trend_rows)
     flaky = has_flaky(trend_rows)
-    head = ["Date", "Commit", OVERALL, *names, *(["flaky"] if flaky else [])]
+    titles = [OVERALL, *names, *(["flaky"] if flaky else [])]
+    columns = (Column("Date"), Column("Commit"), *(Column(t, RIGHT) for t in titles))
     body = []
     for row in trend_rows:
         cells = [row.date, row.commit, row.overall.text]
         cells += [row.domains[n].text if n in row.domains else "" for n in names]
         if flaky:
             cells.append("" if row.flaky is None else str(row.flaky))
-        body.append(cells)
-    return head, body
+        body.append(tuple(cells))
+    return Table(columns, tuple(body))
 
 
 def table(trend_rows: Sequence[TrendRow]) -> str:
     """A plain-text table, one row per baseline, oldest first."""
-    head, body = _grid(trend_rows)
-    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        first = [c.ljust(w) for c, w in zip(cells[:2], widths[:2])]
-        rest = [c.rjust(w) for c, w in zip(cells[2:], widths[2:])]
-        return "  ".join(first + rest).rstrip()
-
-    header = fmt(head)
-    return "\n".join([header, "-" * len(header), *(fmt(c) for c in body)])
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
+    return tables.text(_table(trend_rows))
 
 
 def markdown_table(trend_rows: Sequence[TrendRow]) -> str:
     """The same table in GitHub-flavoured Markdown (figures right-aligned)."""
-    head, body = _grid(trend_rows)
-    align = ["---", "---", *["---:"] * (len(head) - 2)]
-    lines = [
-        "| " + " | ".join(_md_escape(h) for h in head) + " |",
-        "| " + " | ".join(align) + " |",
-    ]
-    lines += ["| " + " | ".join(_md_escape(c) for c in cells) + " |" for cells in body]
-    return "\n".join(lines)
+    return tables.markdown(_table(trend_rows), escape=True)
 
 
 def chart_data(

@@ -140,6 +140,17 @@ def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
     }
 
 
+def test_a_malformed_suite_in_a_manifest_is_one_error_naming_it(tmp_path: Path) -> None:
+    found = [
+        fake_job("a", tmp_path),
+        fake_job("b", tmp_path, suite={"stable": True, "flaky": ["t.py::x"]}),
+    ]
+    with pytest.raises(CovtasksError) as info:
+        matrix.combined_suite(found)
+    where = tmp_path / "b" / "manifest.json"
+    assert str(info.value) == f"{where}: suite.flaky[0] is not a flaky test record"
+
+
 def test_expect_any_checks_consistency_not_completeness(tmp_path: Path) -> None:
     found = [fake_job("a", tmp_path)]
     assert jobs.problems(found, "any") == []
