@@ -8,7 +8,6 @@ error, else 0; a bad configuration is exit 2 before anything is inspected.
 
 from __future__ import annotations
 
-import argparse
 import configparser
 import importlib.util
 import os
@@ -26,7 +25,7 @@ import coverage
 from coverage.exceptions import CoverageException
 
 from covtasks import globs, trend, versions
-from covtasks.config import DEFAULT_METRICS, Config, Domain, Workers, display_path, load_config
+from covtasks.config import DEFAULT_METRICS, Config, Domain, Workers, display_path
 from covtasks.config import source_files as list_source_files
 from covtasks.covconfig import load_toml
 from covtasks.errors import EXIT_OK, CovtasksError
@@ -589,14 +588,3 @@ def run_doctor(cfg: Config, out: TextIO) -> int:
     print(summary(findings), file=out)
     out.flush()
     return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Inspect the coverage setup of the project in the current directory and print "
-        "each problem with its fix. Exits 1 if any finding is an error."
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
-    return run_doctor(load_config(Path.cwd()), sys.stdout)

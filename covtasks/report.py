@@ -7,11 +7,9 @@ none of that import time comes before the tests start.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,7 +18,7 @@ import coverage
 
 from covtasks import measure, trend
 from covtasks.combine import check_complete, combine_files, inspect_data_file
-from covtasks.config import Config, display_path, load_config
+from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.gate import Verdict, evaluate
 from covtasks.gitinfo import git_info
@@ -248,17 +246,8 @@ def publish_and_gate(
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """``covtasks report``: no options of its own."""
-    parser.description = (
-        "Analyse the combined data of the last run (.covtasks/.coverage) again and "
-        "re-write the metrics, reports and trend entry, e.g. after changing domains."
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
+def republish(cfg: Config, out: TextIO) -> int:
     """``covtasks report``: publish and gate from the kept combined data."""
-    cfg = load_config(Path.cwd())
     preflight(cfg)
     kept = cfg.root / COMBINED_DATA
     if not kept.is_file():
@@ -270,9 +259,7 @@ def execute(args: argparse.Namespace) -> int:
         shutil.copyfile(kept, staging / measure.DATA_NAME)
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         cov.load()
-        return publish_and_gate(
-            cfg, cov, staging, suite, jobs, sys.stdout, completeness=completeness
-        )
+        return publish_and_gate(cfg, cov, staging, suite, jobs, out, completeness=completeness)
     finally:
         measure.remove_staging(staging)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -9,7 +11,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from covtasks.cli import _command_in, build_parser
+from covtasks.cli import COMMANDS, _command_in, build_parser
+from covtasks.commands import _options
 from tests.conftest import cli_env
 
 
@@ -96,3 +99,31 @@ def test_the_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     for command in ("run", "combine", "report", "gate", "trend", "diff", "doctor"):
         assert f"    {command} " in out
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("0", 0.0), ("100", 100.0), ("87.5", 87.5), ("-1", None), ("x", None)]
+)
+def test_percent_option(text: str, value: float | None) -> None:
+    if value is None:
+        with pytest.raises(argparse.ArgumentTypeError, match="from 0 to 100"):
+            _options.percent(text)
+    else:
+        assert _options.percent(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", 1), ("12", 12), ("0", None), ("2.5", None)])
+def test_positive_option(text: str, value: int | None) -> None:
+    if value is None:
+        with pytest.raises(argparse.ArgumentTypeError, match="whole number >= 1"):
+            _options.positive(text)
+    else:
+        assert _options.positive(text) == value
+
+
+def test_every_command_module_has_the_command_interface() -> None:
+    for command in COMMANDS:
+        module = importlib.import_module(command.module)
+        assert command.module == f"covtasks.commands.{command.name}"
+        assert callable(module.configure)
+        assert callable(module.execute)
