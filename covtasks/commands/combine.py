@@ -28,8 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    from covtasks import jobs, matrix
+    from covtasks import jobs, orchestrate
 
     cfg = load_config(Path.cwd())
     expect = jobs.parse_expect(args.expect) if args.expect else None
-    return matrix.combine(cfg, args.paths, expect, sys.stdout)
+    return orchestrate.combine(cfg, args.paths, expect, sys.stdout)

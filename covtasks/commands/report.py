@@ -19,6 +19,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    from covtasks import report
+    from covtasks import orchestrate
 
-    return report.republish(load_config(Path.cwd()), sys.stdout)
+    return orchestrate.republish(load_config(Path.cwd()), sys.stdout)

@@ -1,7 +1,7 @@
 """``covtasks run``: the whole pipeline, or one CI job's half of it (``--job``).
 
-Only what starting the tests needs is imported here: the pipeline imports coverage.py
-and the reporting modules while the tests run.
+Only what starting the tests needs is imported here: ``covtasks.orchestrate`` imports
+coverage.py and the reporting modules while the tests run.
 """
 
 from __future__ import annotations
@@ -45,12 +45,10 @@ def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
         if run_doctor(cfg, sys.stdout) != 0:
             raise CovtasksError("doctor found errors: fix them, or run without --doctor")
+    from covtasks import orchestrate
+
     if args.job:
-        from covtasks import matrix
-
         job_dir = (args.job_dir or cfg.job_dir).resolve()
-        return matrix.run_job(cfg, args.job, job_dir, extra, sys.stdout)
-    from covtasks import pipeline
-
-    opts = pipeline.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
-    return pipeline.run(cfg, opts)
+        return orchestrate.run_job(cfg, args.job, job_dir, extra, sys.stdout)
+    opts = orchestrate.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
+    return orchestrate.run(cfg, opts)
