@@ -1,23 +1,68 @@
-"""``python -m covtasks`` / ``covtasks``: argument parsing and the one error handler.
+"""``python -m covtasks`` / ``covtasks``: the table of commands and the one error handler.
 
-Exit statuses: 0 ok, 1 coverage below a threshold, 2 bad usage, configuration or input
-data, 3 test suite not stable (nothing measured, nothing written), 130 interrupted.
-Errors are one line on stderr; ``--debug`` shows the traceback.
+Each command lives in ``covtasks.commands.NAME`` (its arguments and its printing); only
+the chosen command's module is imported, so ``run`` starts the tests with little
+imported. Exit statuses: 0 ok, 1 coverage below a threshold, 2 bad usage, configuration
+or input data, 3 test suite not stable (nothing measured, nothing written), 130
+interrupted. Errors are one line on stderr; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 
-from covtasks import __version__, versions
-from covtasks.config import load_config
+from covtasks import __version__
+from covtasks.commands import _options
 from covtasks.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, CovtasksError
+
+
+@dataclass(frozen=True)
+class Command:
+    """A CLI command: its module exposes ``configure(parser)`` and
+    ``execute(args, extra) -> int`` (run from the project root)."""
+
+    name: str
+    module: str
+    summary: str
+    # Whether unknown arguments (and everything after --) go to the command: pytest's.
+    passthrough: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "run",
+        "covtasks.commands.run",
+        "run the suite under coverage, publish metrics and trend, gate",
+        passthrough=True,
+    ),
+    Command(
+        "combine",
+        "covtasks.commands.combine",
+        "combine CI job outputs, then publish and gate like run",
+    ),
+    Command(
+        "report",
+        "covtasks.commands.report",
+        "re-publish metrics, reports and trend from the last combined data",
+    ),
+    Command(
+        "gate",
+        "covtasks.commands.gate",
+        "thresholds from a metrics JSON; --release: fresh, stable, no drop",
+    ),
+    Command("trend", "covtasks.commands.trend", "show the trend: table, SVG chart, badge"),
+    Command("diff", "covtasks.commands.diff", "coverage of the lines changed since a git ref"),
+    Command(
+        "doctor",
+        "covtasks.commands.doctor",
+        "inspect the project's coverage setup and print fixes",
+    ),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,16 +72,11 @@ class _Parser(argparse.ArgumentParser):
         raise CovtasksError(f"{message} (see `{self.prog} --help`)")
 
 
-def _common() -> _Parser:
-    common = _Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    return common
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``command``, only that command's module is imported
     to configure its options (the others are listed by name and summary)."""
-    common = _common()
+    common = _Parser(add_help=False)
+    _options.add_debug(common)
     parser = _Parser(
         prog="covtasks",
         description="A coverage number you can trust, from one command.",
@@ -46,115 +86,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"covtasks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-
-    run = sub.add_parser(
-        "run",
-        parents=[common],
-        allow_abbrev=False,
-        help="run the suite under coverage, publish metrics and trend, gate",
-        description="Run the whole pipeline. Arguments covtasks does not know (and "
-        "everything after --) are passed to pytest.",
-    )
-    run.add_argument(
-        "--fail-fast",
-        action="store_true",
-        help="run `pytest -x --lf` unmeasured first and stop at its first failure",
-    )
-    run.add_argument(
-        "--doctor",
-        action="store_true",
-        help="run `covtasks doctor` first and stop (exit 2) if it finds an error",
-    )
-    run.add_argument(
-        "--job",
-        metavar="ID",
-        default=os.environ.get("COVTASKS_JOB") or None,
-        help="CI job mode: measure, write JOB_DIR/ID (data + manifest), no gate "
-        "(default: $COVTASKS_JOB)",
-    )
-    run.add_argument(
-        "--job-dir",
-        metavar="DIR",
-        type=Path,
-        help="where job outputs go (default: job_dir in config, coverage-jobs)",
-    )
-    combine = sub.add_parser(
-        "combine",
-        parents=[common],
-        allow_abbrev=False,
-        help="combine CI job outputs, then publish and gate like run",
-    )
-    combine.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="job directories, or directories holding them (default: job_dir)",
-    )
-    combine.add_argument(
-        "--expect",
-        metavar="N|IDS|any",
-        help="how many jobs, or their ids: 3, py39,py313 or 'py{39,313}-{linux,mac}'; "
-        "'any' combines whatever is there without a completeness check (default: "
-        "expected_jobs in config; one of them is required)",
-    )
-    for name, module, summary in COMMAND_MODULES:
-        subparser = sub.add_parser(name, parents=[common], allow_abbrev=False, help=summary)
-        if command is None or command == name:
-            importlib.import_module(module).configure(subparser)
+    for cmd in COMMANDS:
+        subparser = sub.add_parser(cmd.name, parents=[common], allow_abbrev=False, help=cmd.summary)
+        if command is None or command == cmd.name:
+            importlib.import_module(cmd.module).configure(subparser)
     return parser
 
 
-# Commands that live in a module of their own, which exposes
-# ``configure(parser)`` and ``execute(args) -> int`` (run from the project root).
-COMMAND_MODULES: tuple[tuple[str, str, str], ...] = (
-    (
-        "report",
-        "covtasks.report",
-        "re-publish metrics, reports and trend from the last combined data",
-    ),
-    (
-        "gate",
-        "covtasks.release",
-        "thresholds from a metrics JSON; --release: fresh, stable, no drop",
-    ),
-    ("trend", "covtasks.trendview", "show the trend: table, SVG chart, badge"),
-    ("diff", "covtasks.diffcov", "coverage of the lines changed since a git ref"),
-    ("doctor", "covtasks.doctor", "inspect the project's coverage setup and print fixes"),
-)
-
-
-def _dispatch(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    from covtasks import pipeline
-
-    if args.command == "run":
-        cfg = load_config(Path.cwd())
-        # Before any test runs: too old a coverage would make every worker's data go
-        # missing, which would read as a broken suite.
-        versions.require_measured(cfg.workers)
-        if args.doctor:
-            from covtasks.doctor import run_doctor
-
-            if run_doctor(cfg, sys.stdout) != 0:
-                raise CovtasksError("doctor found errors: fix them, or run without --doctor")
-        if args.job:
-            from covtasks import matrix
-
-            job_dir = (args.job_dir or cfg.job_dir).resolve()
-            return matrix.run_job(cfg, args.job, job_dir, extra, sys.stdout)
-        opts = pipeline.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
-        return pipeline.run(cfg, opts)
-    if args.command == "combine":
-        from covtasks import jobs, matrix
-
-        cfg = load_config(Path.cwd())
-        expect = jobs.parse_expect(args.expect) if args.expect else None
-        return matrix.combine(cfg, args.paths, expect, sys.stdout)
-    for name, module, _ in COMMAND_MODULES:
-        if args.command == name:
-            status: int = importlib.import_module(module).execute(args)
-            return status
-    raise CovtasksError(f"unknown command {args.command!r}")  # pragma: no cover
+def _command(name: str) -> Command:
+    for cmd in COMMANDS:
+        if cmd.name == name:
+            return cmd
+    raise CovtasksError(f"unknown command {name!r}")  # pragma: no cover
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -179,11 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra += argv[cut + 1 :]
         else:
             args, extra = parser.parse_known_args(argv)
-        if extra and args.command != "run":
+        cmd = _command(args.command)
+        if extra and not cmd.passthrough:
             raise CovtasksError(
                 f"unrecognized arguments: {' '.join(extra)} (see `covtasks {args.command} --help`)"
             )
-        return _dispatch(args, extra)
+        status: int = importlib.import_module(cmd.module).execute(args, extra)
+        return status
     except CovtasksError as exc:
         if debug:
             traceback.print_exc()

@@ -21,14 +21,13 @@ import argparse
 import codecs
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from covtasks import metrics, tables
-from covtasks.config import Config, Domain, display_path, load_config
+from covtasks.config import Config, Domain, display_path
 from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.git import GitError
@@ -331,34 +330,6 @@ def load_report(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
-def _percent(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
-    return number
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Coverage of the lines added or modified since the merge-base of REF and HEAD "
-        "(committed, staged and unstaged changes; untracked files are not included), "
-        "from the metrics of the last `covtasks run`. Lines only, like diff-cover."
-    )
-    parser.add_argument("--base", required=True, metavar="REF", help="e.g. origin/main")
-    parser.add_argument(
-        "--fail-under",
-        type=_percent,
-        metavar="X",
-        help="exit 1 below this patch coverage (default: diff_fail_under in config)",
-    )
-    parser.add_argument(
-        "--metrics", type=Path, metavar="PATH", help="the metrics JSON (default: metrics in config)"
-    )
-
-
 def _notes(cfg: Config, report: Mapping[str, Any]) -> list[str]:
     """Warnings that the figures may mislead: stale metrics, untracked measured files."""
     notes: list[str] = []
@@ -406,7 +377,3 @@ def report_patch(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
         + "\n".join(line for line in lines[-2:] if line.startswith("covtasks:"))
     )
     return EXIT_BELOW_THRESHOLD if failed else EXIT_OK
-
-
-def execute(args: argparse.Namespace) -> int:
-    return report_patch(load_config(Path.cwd()), args, sys.stdout)

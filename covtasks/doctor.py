@@ -9,17 +9,15 @@ error, else 0; a bad configuration is exit 2 before anything is inspected.
 
 from __future__ import annotations
 
-import argparse
 import os
 import posixpath
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
 from covtasks import globs, versions
-from covtasks.config import Config, Domain, load_config
+from covtasks.config import Config, Domain
 from covtasks.doctor_facts import ProjectFacts, coverage_key, gather
 from covtasks.errors import EXIT_OK
 
@@ -338,14 +336,3 @@ def run_doctor(cfg: Config, out: TextIO) -> int:
     print(summary(findings), file=out)
     out.flush()
     return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Inspect the coverage setup of the project in the current directory and print "
-        "each problem with its fix. Exits 1 if any finding is an error."
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
-    return run_doctor(load_config(Path.cwd()), sys.stdout)

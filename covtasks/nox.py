@@ -28,15 +28,21 @@ from nox.command import CommandFailed
 
 import covtasks
 from covtasks.covconfig import load_toml
-from covtasks.errors import CovtasksError
+from covtasks.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_BELOW_THRESHOLD,
+    EXIT_INTERRUPTED,
+    EXIT_UNSTABLE,
+    CovtasksError,
+)
 
 TAG = "covtasks"
 SESSIONS = ("coverage", "coverage_combine", "release_gate")
 EXIT_MEANING = {
-    1: "coverage is below a threshold (or dropped against the trend)",
-    2: "bad usage, configuration or input data (see the error line above)",
-    3: "the test suite is not stable: nothing was measured, nothing was written",
-    130: "interrupted",
+    EXIT_BELOW_THRESHOLD: "coverage is below a threshold (or dropped against the trend)",
+    EXIT_BAD_INPUT: "bad usage, configuration or input data (see the error line above)",
+    EXIT_UNSTABLE: "the test suite is not stable: nothing was measured, nothing was written",
+    EXIT_INTERRUPTED: "interrupted",
 }
 
 
@@ -234,7 +240,7 @@ def _import_advice(
 ) -> str | None:
     """For an unstable suite when no test dependency was found to install: pytest's
     collection says whether the tests fail to import, and the advice names the options."""
-    if code != 3 or found_test_requirements(Path.cwd()):
+    if code != EXIT_UNSTABLE or found_test_requirements(Path.cwd()):
         return None
     output = session.run(
         _python(session),

@@ -10,17 +10,15 @@ figures would support, so a team can raise the floor.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from covtasks import metrics, tables, trend
-from covtasks.config import Config, display_path, load_config
+from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
-from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.errors import CovtasksError
 from covtasks.gate import Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
 from covtasks.numbers import display_percent, floor_percent, should_fail_under
@@ -243,26 +241,3 @@ def report(verdict: Verdict, release: bool, out: TextIO) -> None:
         ),
     )
     step_summary(f"### Coverage {title}\n\n{tables.markdown(summary)}\n\n{verdict_line}")
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--metrics", type=Path, help="metrics JSON (default: metrics in config)")
-    parser.add_argument(
-        "--release",
-        action="store_true",
-        help="also require fresh metrics for HEAD, a stable suite and no drop against the trend",
-    )
-    parser.add_argument(
-        "--suggest", action="store_true", help="print the thresholds the current figures support"
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
-    cfg = load_config(Path.cwd())
-    figures = read_metrics((args.metrics or cfg.metrics).resolve())
-    if args.suggest:
-        print("\n".join(suggestions(figures, cfg)), file=sys.stdout)
-        return EXIT_OK
-    verdict = evaluate(cfg, figures, release=args.release)
-    report(verdict, args.release, sys.stdout)
-    return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

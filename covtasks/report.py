@@ -1,44 +1,28 @@
-"""After the measurement: combine, analyse, publish, gate; and ``covtasks report``.
+"""The reporting stage's helpers: the Coverage object covtasks combines and reports
+with, the checks and notes printed with the figures, the step summary's Markdown, and
+what the previous run recorded (for ``covtasks report``).
 
-``run``, job combining (``combine``) and ``report`` end here. This module imports
-coverage.py and the reporting modules: ``pipeline`` imports it while the tests run, so
-none of that import time comes before the tests start.
+This module imports coverage.py: ``covtasks.orchestrate`` imports it while the tests
+run, so none of that import time comes before the tests start.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import coverage
 
 from covtasks import measure, metrics, tables, trend
-from covtasks.combine import check_complete, combine_files, inspect_data_file
-from covtasks.config import Config, display_path, load_config
-from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
-from covtasks.gate import Verdict, evaluate
-from covtasks.gitinfo import git_info
-from covtasks.htmlxml import Reports, Spec
-from covtasks.measure import RunOutput, Worker
-from covtasks.numbers import Analysis, analyse
-from covtasks.pipeline import preflight, say
-from covtasks.publish import (
-    CHECKED,
-    cores,
-    covtasks_section,
-    json_report,
-    keep_data,
-    now,
-    step_summary,
-    versions,
-    write_metrics,
-)
-from covtasks.render import Row, markdown, rows, table, verdict_lines
+from covtasks.config import Config
+from covtasks.errors import CovtasksError
+from covtasks.gate import Verdict
+from covtasks.htmlxml import Spec
+from covtasks.numbers import Analysis
+from covtasks.publish import cores, versions
+from covtasks.render import Row, markdown, verdict_lines
 from covtasks.tables import RIGHT, Column, Table
 
 COMBINED_DATA = Path(measure.STAGING_PARENT) / ".coverage"
@@ -148,137 +132,6 @@ def suite_notes(suite: metrics.Suite) -> list[str]:
             f"covtasks: quarantined test passes now, release it from stable.quarantine: {nodeid}"
         )
     return lines
-
-
-def publish_run(
-    cfg: Config,
-    staging: Path,
-    suite: metrics.Suite,
-    output: RunOutput,
-    processes: Sequence[Worker],
-    out: TextIO,
-) -> int:
-    """``run``'s second half: check every process left data, combine, publish, gate."""
-    check_complete(processes, output.data_files, str(staging))
-    cov = make_coverage(cfg, staging / measure.DATA_NAME)
-    combine_files(cov, output.data_files)
-    job = {
-        "id": "local",
-        "workers": len(output.workers),
-        "data_files": len(output.data_files),
-        "core": measure.measurement_core(cfg),
-    }
-    return publish_and_gate(cfg, cov, staging, suite, [job], out)
-
-
-def publish_and_gate(
-    cfg: Config,
-    cov: coverage.Coverage,
-    staging: Path,
-    suite: metrics.Suite,
-    jobs: Sequence[Mapping[str, Any]],
-    out: TextIO,
-    *,
-    completeness: str = CHECKED,
-) -> int:
-    """Analyse combined data, write metrics/reports/trend, print the verdict."""
-    report = json_report(cov, staging / "coverage.json", cfg.precision)
-    analysis = analyse(report, cfg.domains, cfg.root)
-    warnings = source_warnings(cfg, analysis)  # the last check that can refuse the data
-    reports = Reports(
-        cov,
-        coverage_spec(cfg, staging / measure.DATA_NAME),
-        html=cfg.html,
-        xml=cfg.xml,
-        cwd=cfg.root,
-        env=measure.importable_env(os.environ),
-    )
-    reports.start()
-    try:
-        verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-        git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
-        stamp = now()
-        section = covtasks_section(
-            cfg,
-            analysis,
-            verdict,
-            suite=suite,
-            jobs=jobs,
-            git=git,
-            timestamp=stamp,
-            completeness=completeness,
-        )
-        reports.finish()
-    finally:
-        reports.stop()
-    written = [f"{label}: {display_path(path)}" for label, path in cfg.reports()]
-    history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
-    keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    trend_lines: list[str] = []
-    if cfg.trend is not None and git.dirty:
-        # A baseline is a statement about a commit: a run with uncommitted changes
-        # never stands as, or replaces, its commit's entry.
-        trend_lines = [
-            f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
-            "project or untracked files under the measured source (commit them, then run "
-            "again to record this commit's baseline)"
-        ]
-    elif cfg.trend is not None:
-        trend_lines = [f"trend: {display_path(cfg.trend)}"]
-        entry = trend.make_entry(
-            date=stamp.date().isoformat(),
-            timestamp=stamp.isoformat(),
-            commit=git.commit,
-            overall=analysis.overall.percent,
-            domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.flaky),
-        )
-        history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
-    table_rows = rows(analysis, verdict, cfg.fail_under)
-    say(
-        out,
-        "",
-        table(table_rows, cfg.precision, cfg.branch),
-        "",
-        *warnings,
-        *suite_notes(suite),
-        f"metrics: {display_path(cfg.metrics)}",
-        *trend_lines,
-        *written,
-        *verdict_lines(verdict),
-    )
-    step_summary(summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history)))
-    return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    """``covtasks report``: no options of its own."""
-    parser.description = (
-        "Analyse the combined data of the last run (.covtasks/.coverage) again and "
-        "re-write the metrics, reports and trend entry, e.g. after changing domains."
-    )
-
-
-def execute(args: argparse.Namespace) -> int:
-    """``covtasks report``: publish and gate from the kept combined data."""
-    cfg = load_config(Path.cwd())
-    preflight(cfg)
-    kept = cfg.root / COMBINED_DATA
-    if not kept.is_file():
-        raise CovtasksError("no combined data: run `covtasks run` first", str(kept))
-    inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
-    suite, jobs, completeness = previous_run(cfg.metrics)
-    staging = measure.make_staging(cfg.root)
-    try:
-        shutil.copyfile(kept, staging / measure.DATA_NAME)
-        cov = make_coverage(cfg, staging / measure.DATA_NAME)
-        cov.load()
-        return publish_and_gate(
-            cfg, cov, staging, suite, jobs, sys.stdout, completeness=completeness
-        )
-    finally:
-        measure.remove_staging(staging)
 
 
 def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[dict[str, Any]], str]:

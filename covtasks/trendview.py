@@ -10,7 +10,6 @@ freely: both are read through :func:`covtasks.trend.baselines`.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import TextIO
 
 from covtasks import tables
 from covtasks.chart import badge_text, render_badge, render_trend_svg
-from covtasks.config import Config, display_path, load_config
+from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.files import write_atomic
@@ -174,40 +173,6 @@ def thresholds(cfg: Config, names: Sequence[str]) -> dict[str, float]:
     return result
 
 
-# --- the command ----------------------------------------------------------------------
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Show the last baselines of the trend file with the change against the previous "
-        "one; optionally write an SVG chart and a badge."
-    )
-    parser.add_argument(
-        "--last",
-        type=_positive,
-        default=DEFAULT_LAST,
-        metavar="N",
-        help=f"how many baselines to show and chart (default: {DEFAULT_LAST})",
-    )
-    parser.add_argument("--svg", type=Path, metavar="FILE", help="write a trend chart (SVG)")
-    parser.add_argument(
-        "--badge", type=Path, metavar="FILE", help="write a badge of the latest overall (SVG)"
-    )
-    parser.add_argument(
-        "--markdown", action="store_true", help="print a GitHub Markdown table instead"
-    )
-
-
 def load_history(cfg: Config) -> tuple[Path, list[Baseline]]:
     """The configured trend file and its baselines; an error when there is nothing to
     show (trend turned off, no file yet, no baseline in it)."""
@@ -269,7 +234,3 @@ def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     for line in written:
         print(line, file=err if args.markdown else out)
     return EXIT_OK
-
-
-def execute(args: argparse.Namespace) -> int:
-    return show(load_config(Path.cwd()), args, sys.stdout, sys.stderr)

@@ -33,7 +33,6 @@ Setup = Callable[[Project], None]
 PYPROJECT = textwrap.dedent(BASIC_FILES["pyproject.toml"]).lstrip("\n")
 TREND = "tests/coverage_reports/trends/coverage_trend.json"
 METRICS = "tests/coverage_reports/metrics/coverage.json"
-STAGING = frozenset({".covtasks", ".covtasks/.gitignore"})
 
 
 @dataclass(frozen=True)
@@ -454,28 +453,24 @@ CASES = [
         "coverage-jobs/a/coverage.db: coverage data file is empty",
         args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_bytes(b"")),
-        appear=STAGING,
     ),
     Case(
         "combine-db-text",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
         args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_text("not a database\n")),
-        appear=STAGING,
     ),
     Case(
         "combine-db-truncated",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
         args=("combine", "--expect", "any"),
         setup=job_with(lambda db: db.write_bytes(db.read_bytes()[:512])),
-        appear=STAGING,
     ),
     Case(
         "combine-db-schema-99",
         "coverage-jobs/a/coverage.db: unreadable coverage data",
         args=("combine", "--expect", "any"),
         setup=job_with(schema_99),
-        appear=STAGING,
     ),
     Case(
         "combine-db-missing",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
-from covtasks.cli import _command_in, build_parser
-from tests.helpers import cli_env
+from covtasks.cli import COMMANDS, _command_in, build_parser, main
+from covtasks.commands import _options
+from tests.helpers import Project, cli_env
 
 
 @pytest.mark.parametrize(
@@ -58,11 +61,12 @@ def test_run_imports_neither_coverage_nor_pytest_before_the_tests_start() -> Non
     # What `covtasks run` has imported when it launches the measured run: the rest
     # (coverage's reporting, the report module) is imported while the tests run.
     loaded = _modules_after(
-        "from covtasks import cli, pipeline\ncli.build_parser(cli._command_in(['run']))"
+        "from covtasks import cli, orchestrate\ncli.build_parser(cli._command_in(['run']))"
     )
-    assert "covtasks.pipeline" in loaded
+    assert "covtasks.orchestrate" in loaded
     assert not {m for m in loaded if m.startswith(("coverage", "pytest", "_pytest"))}
     assert not loaded & {"covtasks.report", "covtasks.doctor", "covtasks.diffcov"}
+    assert not loaded & {"covtasks.matrix", "covtasks.publish", "covtasks.combine"}
 
 
 def test_only_the_chosen_command_module_is_imported() -> None:
@@ -96,3 +100,52 @@ def test_the_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     for command in ("run", "combine", "report", "gate", "trend", "diff", "doctor"):
         assert f"    {command} " in out
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("0", 0.0), ("100", 100.0), ("87.5", 87.5), ("-1", None), ("x", None)]
+)
+def test_percent_option(text: str, value: float | None) -> None:
+    if value is None:
+        with pytest.raises(argparse.ArgumentTypeError, match="from 0 to 100"):
+            _options.percent(text)
+    else:
+        assert _options.percent(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", 1), ("12", 12), ("0", None), ("2.5", None)])
+def test_positive_option(text: str, value: int | None) -> None:
+    if value is None:
+        with pytest.raises(argparse.ArgumentTypeError, match="whole number >= 1"):
+            _options.positive(text)
+    else:
+        assert _options.positive(text) == value
+
+
+def test_every_command_module_has_the_command_interface() -> None:
+    for command in COMMANDS:
+        module = importlib.import_module(command.module)
+        assert command.module == f"covtasks.commands.{command.name}"
+        assert callable(module.configure)
+        assert callable(module.execute)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["report"], ".covtasks/.coverage: no combined data"),
+        (["combine", "--expect", "any"], "coverage-jobs: no such job directory"),
+    ],
+)
+def test_commands_that_run_no_tests_do_not_need_xdist(
+    project: Callable[..., Project],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    expect: str,
+) -> None:
+    # The project has workers = 2, but only commands that run the tests need xdist.
+    monkeypatch.chdir(project().root)
+    monkeypatch.setitem(sys.modules, "xdist", None)  # find_spec("xdist") is None
+    assert main(argv) == 2
+    assert expect in capsys.readouterr().err

@@ -1,82 +1,26 @@
-"""The pipeline, stage by stage: stable -> combine -> analyse -> publish -> gate.
+"""The stable stage's shell: the measured run, the reruns that tell flaky from broken,
+and the quick unmeasured run of ``--fail-fast``.
 
-This module is the first half, up to a stable measured run; ``covtasks.report`` is the
-second. Each function is a thin shell that calls the pure cores in the stage modules
-and does the I/O between them. Everything that can be checked before the tests run is
-checked before they run, and only what starting them needs is imported before they
-start: coverage.py and the reporting modules are imported while the tests run.
+The decisions are ``covtasks.stable``'s (pure); this module launches pytest through
+``covtasks.measure`` and prints what the reruns found. It imports neither coverage.py
+nor pytest: the tests are started with little imported.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import measure, pytestargs, stable, trend
+from covtasks import measure, pytestargs, stable
 from covtasks.config import Config
-from covtasks.errors import EXIT_UNSTABLE, CovtasksError
-from covtasks.files import check_writable
 from covtasks.measure import Worker
-
-# Imported while the measured run is under way (its import takes ~0.2 s).
-_AFTER_MEASUREMENT = "covtasks.report"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    extra: tuple[str, ...] = ()
-    fail_fast: bool = False
 
 
 def say(out: TextIO, *lines: str) -> None:
     for line in lines:
         print(line, file=out)
     out.flush()
-
-
-def preflight(cfg: Config) -> None:
-    """Checks of every input and output location that do not need the tests."""
-    measure.check_workers_available(cfg.workers)
-    if cfg.trend is not None:
-        trend.load_entries(cfg.trend)
-    for label, path in (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml)):
-        if path is not None and path.is_dir():
-            raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
-    if cfg.html is not None and cfg.html.is_file():
-        raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
-    outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
-    for label, output in outputs.items():
-        if output is not None:
-            check_writable(output, label)
-
-
-def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
-    """``covtasks run``: the whole local pipeline."""
-    preflight(cfg)
-    pytestargs.check_test_paths(cfg, opts.extra)
-    staging = measure.make_staging(cfg.root)
-    try:
-        if opts.fail_fast and not prerun_passes(cfg, staging, opts.extra, out):
-            return EXIT_UNSTABLE
-        suite, output, processes = measure_stably(cfg, staging, opts.extra, out)
-        if not suite.stable:
-            say(
-                out,
-                "",
-                "covtasks: the test suite is not stable, so nothing was measured "
-                "and nothing was written:",
-                *stable.describe(suite),
-            )
-            return EXIT_UNSTABLE
-        from covtasks import report  # already imported while the tests ran
-
-        return report.publish_run(cfg, staging, suite.summary(), output, processes, out)
-    finally:
-        measure.remove_staging(staging)
 
 
 def prerun_passes(cfg: Config, staging: Path, extra: Sequence[str], out: TextIO) -> bool:
@@ -102,17 +46,20 @@ def prerun_passes(cfg: Config, staging: Path, extra: Sequence[str], out: TextIO)
 
 
 def measure_stably(
-    cfg: Config, staging: Path, extra: Sequence[str], out: TextIO
+    cfg: Config,
+    staging: Path,
+    extra: Sequence[str],
+    out: TextIO,
+    while_running: Callable[[], object] | None = None,
 ) -> tuple[stable.SuiteResult, measure.RunOutput, list[Worker]]:
-    """The measured run, then reruns of failed tests to tell flaky from broken.
+    """The measured run (``while_running`` is called while the tests run), then reruns
+    of failed tests to tell flaky from broken.
 
     Returns the verdict, what the staging directory holds, and every process that ran
     tests (each must have left coverage data).
     """
     pytestargs.check_test_paths(cfg, extra)
-    output = measure.run_measured(
-        cfg, staging, extra, while_running=lambda: importlib.import_module(_AFTER_MEASUREMENT)
-    )
+    output = measure.run_measured(cfg, staging, extra, while_running=while_running)
     pytestargs.refuse_usage_error(output.exitstatus, output.usage_error)
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus
