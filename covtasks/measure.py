@@ -276,8 +276,12 @@ def launch(
     return collect(staging, status, results, proc.pid)
 
 
-def _stopping(proc: subprocess.Popen[bytes], marker: Path, grace: float = 2.0) -> bool:
-    """Whether the child exits, or its pytest reports an interrupt, within ``grace``."""
+def _stopping(proc: subprocess.Popen[bytes], marker: Path, grace: float = 10.0) -> bool:
+    """Whether the child exits, or its pytest reports an interrupt, within ``grace``.
+
+    Generous: on a loaded machine pytest can take seconds to reach its interrupt hook,
+    and a second SIGINT sent before then breaks its teardown (a traceback, workers left
+    behind); only a SIGINT that reached covtasks alone waits the whole grace."""
     deadline = time.monotonic() + grace
     while not marker.exists():
         try:
