@@ -62,6 +62,8 @@ def inspect_data_file(path: Path) -> DataFileInfo:
         branch = data.has_arcs()
     except CoverageException as exc:
         raise CovtasksError(f"unreadable coverage data: {_short(exc)}", str(path)) from exc
+    finally:
+        data.close(force=True)
     return DataFileInfo(path, branch, measured)
 
 

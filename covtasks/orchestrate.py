@@ -103,18 +103,21 @@ def publish_run(
 ) -> int:
     """``run``'s second half: check every process left data, combine, publish, gate."""
     from covtasks.combine import check_complete, combine_files
-    from covtasks.report import make_coverage
+    from covtasks.report import close_data, make_coverage
 
     check_complete(processes, output.data_files, str(staging))
     cov = make_coverage(cfg, staging / measure.DATA_NAME)
-    combine_files(cov, output.data_files)
-    job = {
-        "id": "local",
-        "workers": len(output.workers),
-        "data_files": len(output.data_files),
-        "core": measure.measurement_core(cfg),
-    }
-    return publish_and_gate(cfg, cov, staging, suite, [job], out)
+    try:
+        combine_files(cov, output.data_files)
+        job = {
+            "id": "local",
+            "workers": len(output.workers),
+            "data_files": len(output.data_files),
+            "core": measure.measurement_core(cfg),
+        }
+        return publish_and_gate(cfg, cov, staging, suite, [job], out)
+    finally:
+        close_data(cov)
 
 
 def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: TextIO) -> int:
@@ -123,6 +126,7 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
     measure.check_workers_available(cfg.workers)
     target = job_dir / job_id
     staging = measure.make_staging(cfg.root)
+    cov: coverage.Coverage | None = None
     try:
         suite, output, processes = stablerun.measure_stably(
             cfg, staging, extra, out, while_running=_import_reporting
@@ -155,6 +159,10 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
         )
         return EXIT_OK
     finally:
+        if cov is not None:
+            from covtasks.report import close_data
+
+            close_data(cov)
         measure.remove_staging(staging)
 
 
@@ -172,7 +180,7 @@ def combine(
     from covtasks.combine import check_consistent, combine_files, inspect_data_file
     from covtasks.matrix import combined_suite, remap_jobs, unmapped_error
     from covtasks.publish import CHECKED, UNCHECKED
-    from covtasks.report import make_coverage
+    from covtasks.report import close_data, make_coverage
 
     wanted = expect if expect is not None else cfg.expected_jobs
     if wanted is None:
@@ -189,6 +197,7 @@ def combine(
     suite = metrics.Suite.from_json(combined_suite(found), "combined suite")
     check_consistent([inspect_data_file(j.data_file) for j in found])
     staging = measure.make_staging(cfg.root)
+    cov = None
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         remap_jobs(cov, cfg.root, found)
@@ -204,13 +213,14 @@ def combine(
         completeness = UNCHECKED if unchecked else CHECKED
         return publish_and_gate(cfg, cov, staging, suite, summaries, out, completeness=completeness)
     finally:
+        close_data(cov)
         measure.remove_staging(staging)
 
 
 def republish(cfg: Config, out: TextIO) -> int:
     """``covtasks report``: publish and gate from the kept combined data."""
     from covtasks.combine import inspect_data_file
-    from covtasks.report import COMBINED_DATA, make_coverage, previous_run
+    from covtasks.report import COMBINED_DATA, close_data, make_coverage, previous_run
 
     check_outputs(cfg)
     kept = cfg.root / COMBINED_DATA
@@ -219,12 +229,14 @@ def republish(cfg: Config, out: TextIO) -> int:
     inspect_data_file(kept)  # a corrupt file is one error line, not coverage's traceback
     suite, found, completeness = previous_run(cfg.metrics)
     staging = measure.make_staging(cfg.root)
+    cov = None
     try:
         shutil.copyfile(kept, staging / measure.DATA_NAME)
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         cov.load()
         return publish_and_gate(cfg, cov, staging, suite, found, out, completeness=completeness)
     finally:
+        close_data(cov)
         measure.remove_staging(staging)
 
 

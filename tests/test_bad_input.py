@@ -101,6 +101,7 @@ def write_data(path: Path, root: Path, *, branch: bool) -> None:
     else:
         data.add_lines({rules: [1, 2, 3]})
     data.write()
+    data.close(force=True)
 
 
 def write_job(p: Project, job_id: str, *, branch: bool = True) -> Path:

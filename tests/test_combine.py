@@ -7,7 +7,7 @@ import random
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import coverage
@@ -25,6 +25,7 @@ from covtasks.combine import (
 )
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
+from covtasks.report import close_data
 
 LINES = {"/x/a.py": [1, 2]}
 ARCS = {"/x/a.py": [(-1, 1), (1, 2), (2, -1)]}
@@ -34,6 +35,7 @@ def line_file(path: Path, lines: dict[str, list[int]] | None = None) -> Path:
     data = coverage.CoverageData(basename=str(path))
     data.add_lines(LINES if lines is None else lines)
     data.write()
+    data.close(force=True)
     return path
 
 
@@ -41,6 +43,7 @@ def arc_file(path: Path) -> Path:
     data = coverage.CoverageData(basename=str(path))
     data.add_arcs(ARCS)
     data.write()
+    data.close(force=True)
     return path
 
 
@@ -52,13 +55,17 @@ def empty_file(path: Path, branch: bool) -> Path:
     else:
         data.add_lines({})
     data.write()
+    data.close(force=True)
     return path
 
 
 def read_lines(path: Path) -> dict[str, list[int]]:
     data = coverage.CoverageData(basename=str(path))
     data.read()
-    return {f: sorted(data.lines(f) or []) for f in data.measured_files()}
+    try:
+        return {f: sorted(data.lines(f) or []) for f in data.measured_files()}
+    finally:
+        data.close(force=True)
 
 
 # --- inspect_data_file -----------------------------------------------------------------
@@ -282,10 +289,23 @@ def test_check_consistent_accepts_real_empty_files(
 # --- combine_files ---------------------------------------------------------------------
 
 
+_OPENED: list[coverage.Coverage] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_coverage_objects() -> Iterator[None]:
+    """Close what the test opened (Python 3.13 warns about a connection left to gc)."""
+    yield
+    while _OPENED:
+        close_data(_OPENED.pop())
+
+
 def new_coverage(tmp_path: Path) -> tuple[coverage.Coverage, Path]:
     out = tmp_path / "out" / ".coverage"
     out.parent.mkdir()
-    return coverage.Coverage(data_file=str(out), config_file=False), out
+    cov = coverage.Coverage(data_file=str(out), config_file=False)
+    _OPENED.append(cov)
+    return cov, out
 
 
 def test_combine_files_gives_the_union_of_lines(tmp_path: Path) -> None:

@@ -334,6 +334,7 @@ def write_foreign_job(out: Path, root: str, files: dict[str, list[int]]) -> None
     data = CoverageData(basename=str(directory / "coverage.db"))
     data.add_lines(files)
     data.write()
+    data.close(force=True)
     manifest = {
         "format": 1,
         "job": "foreign",

@@ -217,6 +217,7 @@ def fail_under_exit(
     data = cov.get_data()
     data.add_lines({str(source): range(1, covered + 1)})
     data.write()
+    data.close(force=True)
     command = [sys.executable, "-m", "coverage", "report", "--data-file=.coverage"]
     command += [f"--fail-under={threshold}", f"--precision={precision}"]
     return subprocess.run(command, cwd=root, capture_output=True, check=False).returncode
@@ -400,6 +401,7 @@ def test_domain_percent_equals_coverage_report_include(
     data.write()
     cov.json_report(outfile="all.json")
     cov.json_report(outfile="domain.json", include=list(paths))
+    cov.get_data().close(force=True)
     full = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     expected = json.loads((tmp_path / "domain.json").read_text(encoding="utf-8"))
     got = analyse(full, [Domain("d", paths)], tmp_path).domain("d")
