@@ -5,14 +5,25 @@ from __future__ import annotations
 import inspect
 import os
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 import pytest
 
-from tests.helpers import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, OPENED_COVERAGE, Project
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_coverage() -> Iterator[None]:
+    """Close the data of the coverage.Coverage objects a test registered."""
+    yield
+    if OPENED_COVERAGE:
+        from covtasks.report import close_data
+
+        while OPENED_COVERAGE:
+            close_data(OPENED_COVERAGE.pop())
 
 
 @pytest.fixture

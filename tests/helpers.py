@@ -14,6 +14,10 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import coverage
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -225,3 +229,22 @@ def git_repo(root: Path, files: Mapping[str, str] | None = None) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-q", "--allow-empty", "-m", "first")
     return root
+
+
+# A suite whose database fixture cannot connect: every test is a setup error.
+DB_DOWN = {
+    "tests/conftest.py": """
+        import sqlite3
+        import pytest
+
+        @pytest.fixture
+        def db():
+            conn = sqlite3.connect("/nonexistent/dir/db.sqlite3")
+            yield conn
+        """,
+    "tests/test_db.py": "def test_a(db):\n    pass\n\ndef test_b(db):\n    pass\n",
+}
+
+# coverage.Coverage objects a test made in this process: conftest closes their data after
+# each test (Python 3.13 warns about a sqlite3 connection left to the garbage collector).
+OPENED_COVERAGE: list[coverage.Coverage] = []

@@ -7,7 +7,7 @@ import random
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import coverage
@@ -25,7 +25,7 @@ from covtasks.combine import (
 )
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
-from covtasks.report import close_data
+from tests.helpers import OPENED_COVERAGE
 
 LINES = {"/x/a.py": [1, 2]}
 ARCS = {"/x/a.py": [(-1, 1), (1, 2), (2, -1)]}
@@ -289,22 +289,11 @@ def test_check_consistent_accepts_real_empty_files(
 # --- combine_files ---------------------------------------------------------------------
 
 
-_OPENED: list[coverage.Coverage] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_coverage_objects() -> Iterator[None]:
-    """Close what the test opened (Python 3.13 warns about a connection left to gc)."""
-    yield
-    while _OPENED:
-        close_data(_OPENED.pop())
-
-
 def new_coverage(tmp_path: Path) -> tuple[coverage.Coverage, Path]:
     out = tmp_path / "out" / ".coverage"
     out.parent.mkdir()
     cov = coverage.Coverage(data_file=str(out), config_file=False)
-    _OPENED.append(cov)
+    OPENED_COVERAGE.append(cov)
     return cov, out
 
 

@@ -14,23 +14,11 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.helpers import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, DB_DOWN, Project
 
 pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]
 
-SQLITE_DOWN = {
-    "tests/conftest.py": """
-        import sqlite3
-        import pytest
-
-        @pytest.fixture
-        def db():
-            conn = sqlite3.connect("/nonexistent/dir/db.sqlite3")
-            yield conn
-        """,
-    "tests/test_db.py": "def test_a(db):\n    pass\n\ndef test_b(db):\n    pass\n",
-}
 SQLITE_LINE = "sqlite3.OperationalError: unable to open database file"
 TB_STYLES = ["native", "short", "line", "no", "long", "auto"]
 
@@ -52,7 +40,7 @@ def with_addopts(addopts: str) -> str:
 def test_database_down_reads_the_same_with_every_tb_style(
     project: ProjectFactory, tb: str, where: str
 ) -> None:
-    extra = dict(SQLITE_DOWN)
+    extra = dict(DB_DOWN)
     args = ["run"]
     if where == "addopts":
         extra["pyproject.toml"] = with_addopts(f"--tb={tb}")
@@ -154,7 +142,7 @@ def test_error_following_a_fixture_that_exited_is_counted_with_it(
 
 @pytest.mark.parametrize("tb", ["native", "line", "no"])
 def test_fail_fast_prerun_failures_are_described_the_same(project: ProjectFactory, tb: str) -> None:
-    extra = {**SQLITE_DOWN, "pyproject.toml": with_addopts(f"--tb={tb}")}
+    extra = {**DB_DOWN, "pyproject.toml": with_addopts(f"--tb={tb}")}
     result = project(extra=extra).run("run", "--fail-fast")
     assert result.returncode == 3, result.stdout + result.stderr
     assert "covtasks: the quick run failed (pytest exit 1); nothing measured:" in result.stdout

@@ -6,17 +6,15 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import coverage
 import pytest
 
 from covtasks import measure
 from covtasks.errors import CovtasksError
 from covtasks.htmlxml import SIDE_BY_SIDE_FILES, Reports, Spec
-from covtasks.report import close_data
-from tests.helpers import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, OPENED_COVERAGE, Project
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"
@@ -110,20 +108,9 @@ def combined(project: ProjectFactory) -> tuple[Project, Spec]:
     return p, Spec(str(p.path("pyproject.toml")), str(data), (str(p.path("pkg")),), True)
 
 
-_OPENED: list[coverage.Coverage] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_coverage_objects() -> Iterator[None]:
-    """Close what the test opened (Python 3.13 warns about a connection left to gc)."""
-    yield
-    while _OPENED:
-        close_data(_OPENED.pop())
-
-
 def _reports(p: Project, spec: Spec, xml: Path) -> Reports:
     cov = spec.coverage()
-    _OPENED.append(cov)
+    OPENED_COVERAGE.append(cov)
     cov.load()
     env = measure.importable_env({"PATH": "", "SYSTEMROOT": ""})
     return Reports(
@@ -135,7 +122,7 @@ def _reports(p: Project, spec: Spec, xml: Path) -> Reports:
 def test_small_data_writes_both_reports_here(combined: tuple[Project, Spec]) -> None:
     p, spec = combined
     cov = spec.coverage()
-    _OPENED.append(cov)
+    OPENED_COVERAGE.append(cov)
     cov.load()
     reports = Reports(cov, spec, html=p.path("html"), xml=p.path("cov.xml"), cwd=p.root, env={})
     reports.start()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.helpers import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, DB_DOWN, Project
 
 pytestmark = pytest.mark.slow
 ProjectFactory = Callable[..., Project]
@@ -93,25 +93,13 @@ def test_gate_failure_still_writes_metrics(project: ProjectFactory) -> None:
 
 
 IMPORT_ERROR = {"tests/test_broken.py": "import pkg.does_not_exist\n\ndef test_x():\n    pass\n"}
-DB_FIXTURE = {
-    "tests/conftest.py": """
-        import sqlite3
-        import pytest
-
-        @pytest.fixture
-        def db():
-            conn = sqlite3.connect("/nonexistent/dir/db.sqlite3")
-            yield conn
-        """,
-    "tests/test_db.py": "def test_a(db):\n    pass\n\ndef test_b(db):\n    pass\n",
-}
 
 
 @pytest.mark.parametrize(
     ("broken", "expected"),
     [
         (IMPORT_ERROR, "collection/import errors: 1"),
-        (DB_FIXTURE, "setup errors (database): 2"),
+        (DB_DOWN, "setup errors (database): 2"),
         ({"tests/test_fail.py": "def test_fails():\n    assert 1 == 2\n"}, "test failures: 1"),
     ],
     ids=["import-error", "db-fixture", "failure"],
@@ -130,13 +118,13 @@ def test_unstable_suite_exits_3_and_writes_nothing(
 
 
 def test_unstable_run_leaves_no_staging_data(project: ProjectFactory) -> None:
-    p = project(extra=DB_FIXTURE)
+    p = project(extra=DB_DOWN)
     assert p.run("run").returncode == 3
     assert [x.name for x in p.path(".covtasks").iterdir()] == [".gitignore"]
 
 
 def test_db_error_message_is_shown_once_with_its_nodes(project: ProjectFactory) -> None:
-    result = project(extra=DB_FIXTURE).run("run")
+    result = project(extra=DB_DOWN).run("run")
     assert "sqlite3.OperationalError: unable to open database file" in result.stdout
     assert "tests/test_db.py::test_a" in result.stdout
 
@@ -272,7 +260,7 @@ def test_always_failing_test_is_broken_after_rerun(project: ProjectFactory) -> N
 
 
 def test_setup_errors_are_never_rerun(project: ProjectFactory) -> None:
-    result = project(extra=DB_FIXTURE).run("run")
+    result = project(extra=DB_DOWN).run("run")
     assert result.returncode == 3
     assert "rerunning" not in result.stdout
 
