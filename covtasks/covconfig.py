@@ -89,8 +89,9 @@ def _toml_run_section(
     cov = tool.get("coverage") if isinstance(tool, dict) else None
     run = cov.get("run") if isinstance(cov, dict) else None
     table = "tool.coverage.run"
-    if run is None and our_file and doc.get("run") is not None:
-        # coverage's own TOML file (.coveragerc.toml) may spell it plain [run] too.
+    if run is None and our_file and doc.get("run") is not None and _reads_coveragerc_toml():
+        # coverage's own TOML file (.coveragerc.toml, or $COVERAGE_RCFILE) may spell it
+        # plain [run] too, since coverage 7.13 (older releases read only [tool.coverage.*]).
         run, table = doc.get("run"), "run"
     if not isinstance(cov, dict) and run is None:
         return None

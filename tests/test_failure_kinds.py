@@ -136,7 +136,14 @@ def test_error_following_a_fixture_that_exited_is_counted_with_it(
     assert kinds(result.stdout) == ["setup errors: 2"], result.stdout
     described = result.stdout.split("nothing was written:")[-1]
     assert "  SystemExit: 1\n    tests/test_db.py::test_a\n" in described
-    assert "    tests/test_db.py::test_b (follows from this error)" in described
+    # pytest 8+ fails test_b on its own fixture bookkeeping (an AssertionError that only
+    # follows from the SystemExit); pytest 7.4 raises the SystemExit again for test_b.
+    # Either way test_b is listed under the SystemExit, never as an error of its own.
+    assert (
+        "    tests/test_db.py::test_b (follows from this error)" in described
+        or "  SystemExit: 1\n    tests/test_db.py::test_a\n    tests/test_db.py::test_b\n"
+        in described
+    ), described
     assert "AssertionError" not in described
 
 
