@@ -160,10 +160,10 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     done("start")
     from covtasks import config, covconfig, report
     from covtasks.combine import combine_files
+    from covtasks.figures import analyse
     from covtasks.gate import evaluate
     from covtasks.gitinfo import GitInfo
     from covtasks.metrics import Suite
-    from covtasks.numbers import analyse
     from covtasks.publish import covtasks_section, json_report, now, write_metrics
 
     done("import")

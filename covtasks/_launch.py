@@ -15,9 +15,9 @@ from interpreter start), the source roots and branch setting.
 import os
 import sys
 
-# Running this file puts its directory (covtasks/) first on sys.path, where numbers.py
-# and nox.py would shadow the standard library and nox. Like `python -m pytest`, the
-# working directory leads sys.path instead.
+# Running this file puts its directory (covtasks/) first on sys.path, where nox.py
+# would shadow nox itself. Like `python -m pytest`, the working directory leads
+# sys.path instead.
 sys.path[0] = os.getcwd()
 
 import collections  # noqa: E402

@@ -30,12 +30,12 @@ from covtasks import metrics, tables
 from covtasks.config import Config, Domain, display_path
 from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.figures import DomainNumbers, Numbers, display_percent, total
+from covtasks.figures import should_fail_under as fails
 from covtasks.git import GitError
 from covtasks.git import run as run_git
 from covtasks.gitinfo import git_info
 from covtasks.globs import Matcher
-from covtasks.numbers import DomainNumbers, Numbers, display_percent, total
-from covtasks.numbers import should_fail_under as fails
 from covtasks.publish import step_summary
 from covtasks.tables import RIGHT, Column, Table
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from covtasks.constants import OVERALL
-from covtasks.numbers import Analysis, display_percent, should_fail_under
+from covtasks.figures import Analysis, display_percent, should_fail_under
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The stages composed for ``run``, ``run --job``, ``combine`` and ``report``.
 
 stable (``stablerun``, ``measure``) -> combine (``combine``, ``jobs``, ``matrix``) ->
-analyse (``numbers``) -> publish (``publish``, ``htmlxml``, ``trend``, ``report``) ->
+analyse (``figures``) -> publish (``publish``, ``htmlxml``, ``trend``, ``report``) ->
 gate (``gate``). The commands call this module; no stage module imports it.
 
 Everything that can be checked before the tests run is checked before they run, and only
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # The stage modules after the measurement (and coverage.py, which they import): imported
 # while the measured run is under way (their import takes ~0.2 s).
 _AFTER_MEASUREMENT = (
-    *("covtasks.combine", "covtasks.numbers", "covtasks.gate", "covtasks.gitinfo"),
+    *("covtasks.combine", "covtasks.figures", "covtasks.gate", "covtasks.gitinfo"),
     *("covtasks.publish", "covtasks.htmlxml", "covtasks.render", "covtasks.report"),
     "covtasks.matrix",
 )
@@ -252,10 +252,10 @@ def publish_and_gate(
 ) -> int:
     """Analyse combined data, write metrics/reports/trend, print the verdict
     (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
+    from covtasks.figures import analyse
     from covtasks.gate import evaluate
     from covtasks.gitinfo import git_info
     from covtasks.htmlxml import Reports
-    from covtasks.numbers import analyse
     from covtasks.publish import (
         CHECKED,
         covtasks_section,

@@ -26,12 +26,12 @@ import covtasks
 from covtasks import metrics
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
+from covtasks.figures import Analysis, DomainNumbers
 from covtasks.files import atomic_writer, write_json_atomic
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
 from covtasks.metrics import CHECKED as CHECKED
 from covtasks.metrics import UNCHECKED as UNCHECKED
-from covtasks.numbers import Analysis, DomainNumbers
 
 METRICS_FORMAT = metrics.FORMAT
 

@@ -19,9 +19,9 @@ from covtasks import metrics, tables, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
+from covtasks.figures import display_percent, floor_percent, should_fail_under
 from covtasks.gate import Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
-from covtasks.numbers import display_percent, floor_percent, should_fail_under
 from covtasks.publish import step_summary
 from covtasks.tables import Column, Table
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from covtasks import tables
 from covtasks.constants import OVERALL
+from covtasks.figures import Analysis, Numbers, display_percent
 from covtasks.gate import Verdict
-from covtasks.numbers import Analysis, Numbers, display_percent
 from covtasks.tables import CENTER, RIGHT, Cell, Column, Markup, Table
 
 

@@ -20,9 +20,9 @@ from coverage.exceptions import CoverageException
 from covtasks import measure, metrics, tables, trend
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
+from covtasks.figures import Analysis
 from covtasks.gate import Verdict
 from covtasks.htmlxml import Spec
-from covtasks.numbers import Analysis
 from covtasks.publish import cores, versions
 from covtasks.render import Row, markdown, verdict_lines
 from covtasks.tables import RIGHT, Column, Table

@@ -21,9 +21,9 @@ from covtasks.chart import badge_text, render_badge, render_trend_svg
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_OK, CovtasksError
+from covtasks.figures import display_percent
 from covtasks.files import write_atomic
 from covtasks.gate import threshold_check
-from covtasks.numbers import display_percent
 from covtasks.tables import RIGHT, Column, Table
 from covtasks.trend import Baseline, baselines, load_entries
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from covtasks.config import load_config
+from covtasks.figures import display_percent
 from covtasks.measure import measurement_core
-from covtasks.numbers import display_percent
 from covtasks.publish import _CHUNK, _splice_offset, cores, write_metrics
 from tests.helpers import BASIC_FILES, Project
 

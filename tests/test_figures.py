@@ -18,7 +18,7 @@ from coverage.results import should_fail_under as coverage_should_fail_under
 
 from covtasks.config import Domain, load_config
 from covtasks.constants import UNASSIGNED
-from covtasks.numbers import (
+from covtasks.figures import (
     DomainNumbers,
     Numbers,
     analyse,
