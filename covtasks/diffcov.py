@@ -210,15 +210,20 @@ def patch_coverage(
     return PatchResult(overall, tuple(rows), tuple(files))
 
 
+def spans(lines: Iterable[int]) -> list[tuple[int, int]]:
+    """``[12, 13, 14, 20]`` -> ``[(12, 14), (20, 20)]``: runs of consecutive numbers."""
+    result: list[tuple[int, int]] = []
+    for n in sorted(set(lines)):
+        if result and n == result[-1][1] + 1:
+            result[-1] = (result[-1][0], n)
+        else:
+            result.append((n, n))
+    return result
+
+
 def ranges(lines: Iterable[int]) -> str:
     """``[12, 13, 14, 20]`` -> ``"12-14, 20"``."""
-    spans: list[list[int]] = []
-    for n in sorted(set(lines)):
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans(lines))
 
 
 # --- rendering --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from covtasks import diffcov, metrics
+from covtasks import annotate, diffcov, metrics
 from covtasks.commands import _options
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK
@@ -31,6 +31,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_options.percent,
         metavar="X",
         help="exit 1 below this patch coverage (default: diff_fail_under in config)",
+    )
+    parser.add_argument(
+        "--annotate",
+        choices=annotate.FORMATS,
+        help="also print an annotation of each uncovered changed range: GitHub workflow "
+        f"commands (at most {annotate.CAP}, the rest summarised)",
     )
     _options.add_metrics(parser)
 
@@ -87,6 +93,10 @@ def report_patch(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
         verdict = "is below" if failed else "meets"
         lines.append(f"covtasks: patch coverage {shown} {verdict} diff_fail_under = {fail_under:g}")
     print("\n".join(lines), file=out)
+    if args.annotate == "github":
+        found = annotate.find(result, cfg.root, diffcov.toplevel(cfg.root))
+        for command in annotate.github(found):
+            print(command, file=out)
     step_summary(
         f"### Patch coverage since {args.base}\n\n{diffcov.markdown(result, cfg.precision)}\n\n"
         + "\n".join(line for line in lines[-2:] if line.startswith("covtasks:"))
