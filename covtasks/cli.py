@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CovtasksError as exc:
         if debug:
             traceback.print_exc()
-        print(f"covtasks: error: {exc}", file=sys.stderr)
+        print(exc.line(), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("covtasks: interrupted; nothing was written", file=sys.stderr)

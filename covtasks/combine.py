@@ -20,7 +20,7 @@ import coverage
 from coverage import CoverageData
 from coverage.exceptions import CoverageException
 
-from covtasks import versions
+from covtasks import strict, versions
 from covtasks.errors import CovtasksError
 from covtasks.measure import Worker
 
@@ -39,7 +39,10 @@ class DataFileInfo:
 def inspect_data_file(path: Path) -> DataFileInfo:
     """Open one data file read-only-in-spirit: refuse it if it is not usable."""
     try:
+        strict.regular_file(path)
         size = path.stat().st_size
+    except strict.BadInput as exc:
+        raise CovtasksError(f"coverage data file {exc}", str(path)) from exc
     except OSError as exc:
         raise CovtasksError(f"cannot read coverage data: {exc.strerror}", str(path)) from exc
     if size == 0:
@@ -48,13 +51,11 @@ def inspect_data_file(path: Path) -> DataFileInfo:
             "probably killed; rerun the tests",
             str(path),
         )
-    if _lacks_coverage_schema(path):
-        # CoverageData.read() would write its schema into such a file and read it as
-        # empty: a changed input and a silently lower number.
-        raise CovtasksError(
-            "unreadable coverage data: an SQLite database without coverage's tables",
-            str(path),
-        )
+    problem = schema_problem(path)
+    if problem:
+        # CoverageData.read() would write its schema into a database without one and
+        # read it as empty: a changed input and a silently lower number.
+        raise CovtasksError(f"unreadable coverage data: {problem}", str(path))
     data = CoverageData(basename=str(path))
     try:
         data.read()
@@ -67,18 +68,51 @@ def inspect_data_file(path: Path) -> DataFileInfo:
     return DataFileInfo(path, branch, measured)
 
 
-def _lacks_coverage_schema(path: Path) -> bool:
-    """True for a readable SQLite database that has no ``coverage_schema`` table."""
+def _tables(db: sqlite3.Connection) -> dict[str, tuple[str, list[str]]]:
+    """Every schema object of ``db``: name -> (type, column names of a table)."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for kind, name in db.execute("select type, name from sqlite_master").fetchall():
+        columns = []
+        if kind == "table":
+            columns = [row[1] for row in db.execute(f"pragma table_info({_quoted(name)})")]
+        found[str(name)] = (str(kind), columns)
+    return found
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _coverage_schema() -> dict[str, tuple[str, list[str]]]:
+    """The tables coverage.py's data files have, from the installed coverage's own
+    schema."""
+    from coverage.sqldata import SCHEMA
+
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(SCHEMA)
+        return _tables(db)
+
+
+def schema_problem(path: Path) -> str | None:
+    """What makes the SQLite database ``path`` other than coverage's data schema (None:
+    it has coverage's tables and columns, or it is no database at all, which coverage's
+    own message describes). Opened read-only: an untrusted file is never changed."""
     uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
-            row = db.execute(
-                "select count(*) from sqlite_master where type = 'table' "
-                "and name = 'coverage_schema'"
-            ).fetchone()
+            found = _tables(db)
     except sqlite3.Error:
-        return False  # not a database at all: coverage's own message says why
-    return bool(row[0] == 0)
+        return None  # not a database at all: coverage's own message says why
+    if "coverage_schema" not in found:
+        return "an SQLite database without coverage's tables"
+    for name, (kind, columns) in _coverage_schema().items():
+        have = found.get(name)
+        if have is None or have[0] != kind or not set(columns) <= set(have[1]):
+            return f"an SQLite database that is not coverage's schema (table {name!r})"
+    unusual = sorted(n for n, (kind, _) in found.items() if kind in ("trigger", "view"))
+    if unusual:
+        return f"an SQLite database with triggers or views ({', '.join(unusual)})"
+    return None
 
 
 def _short(exc: BaseException) -> str:

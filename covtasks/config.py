@@ -19,6 +19,7 @@ from typing import Any, Literal, Union
 from covtasks import globs
 from covtasks.covconfig import load_toml, read_coverage_settings
 from covtasks.errors import CovtasksError
+from covtasks.gitinfo import commit_override
 from covtasks.sources import discover as discover_source
 from covtasks.sources import resolve, source_files
 from covtasks.tomlread import Reader, describe
@@ -389,4 +390,5 @@ def load_config(root: Path | None = None, *, today: datetime.date | None = None)
         raise CovtasksError("no pyproject.toml here; run covtasks from the project root", str(root))
     cfg = parse_config(load_toml(file), root, file, today=today)
     check_domain_globs(cfg)
+    commit_override()  # $COVTASKS_COMMIT is recorded after the tests: check it before
     return cfg

@@ -25,6 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
+from covtasks import strict
 from covtasks.errors import CovtasksError
 
 
@@ -51,10 +52,14 @@ class CoverageSettings:
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every problem into one line naming the file."""
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        text = strict.decode(path.read_bytes())
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CovtasksError(f"invalid TOML: {exc}", str(path)) from exc
+    except strict.BadInput as exc:
+        raise CovtasksError(str(exc), str(path)) from exc
+    except RecursionError as exc:
+        raise CovtasksError("invalid TOML: nested too deeply to be read", str(path)) from exc
     except OSError as exc:
         raise CovtasksError(f"cannot read: {exc.strerror}", str(path)) from exc
 
@@ -136,7 +141,11 @@ def read_coverage_settings(root: Path, pyproject: dict[str, Any] | None = None) 
     candidates: list[tuple[Path, str]]
     if env_file:
         path = Path(env_file)
-        candidates = [(path if path.is_absolute() else root / path, "env")]
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            # coverage.py refuses to start with it: say so before any test runs.
+            raise CovtasksError(f"no such file: {env_file!r}", "$COVERAGE_RCFILE")
+        candidates = [(path, "env")]
     else:
         candidates = [
             (root / ".coveragerc", "rc"),

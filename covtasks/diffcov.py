@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from covtasks import metrics, tables
+from covtasks import metrics, strict, tables
 from covtasks.config import Domain, display_path
 from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import CovtasksError
@@ -329,6 +329,6 @@ def load_report(path: Path) -> dict[str, Any]:
     for name, entry in files.items():
         for key in ("executed_lines", "missing_lines"):
             value = entry.get(key) if isinstance(entry, dict) else None
-            if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
+            if not isinstance(value, list) or not all(strict.whole(n) for n in value):
                 raise CovtasksError(f"files[{name!r}].{key} is not a list of line numbers", where)
     return dict(data)

@@ -25,3 +25,17 @@ class CovtasksError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+    def line(self) -> str:
+        """The one line the CLI prints: a line break in a name or value the message
+        quotes (a file name, an environment variable) is shown escaped."""
+        return "covtasks: error: " + one_line(str(self))
+
+
+# Every character str.splitlines() breaks at.
+_BREAKS = {c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks escaped (``\\n``), so it prints as one line."""
+    return "".join(_BREAKS.get(c, c) for c in text)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from covtasks import git
+from covtasks.errors import CovtasksError
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,9 @@ def git_info(
     ``COVTASKS_COMMIT`` overrides the sha, for CI systems that check out a merge commit
     but report on the pull request head.
     """
-    override = os.environ.get("COVTASKS_COMMIT")
+    override = commit_override()
     if override:
-        return GitInfo(override.strip(), dirty=False)
+        return GitInfo(override, dirty=False)
     commit = git.output(root, "rev-parse", "HEAD")
     if commit is None:
         return GitInfo(None)
@@ -55,3 +57,18 @@ def git_info(
         if any(name.endswith(_SOURCE_SUFFIXES) for name in untracked.split("\0")):
             return GitInfo(commit, dirty=True)
     return GitInfo(commit, dirty=False)
+
+
+_SHA = re.compile(r"[0-9a-fA-F]{4,64}")
+
+
+def commit_override() -> str | None:
+    """``$COVTASKS_COMMIT``, checked: a commit sha (4 to 64 hex digits), or None."""
+    value = (os.environ.get("COVTASKS_COMMIT") or "").strip()
+    if not value:
+        return None
+    if not _SHA.fullmatch(value):
+        raise CovtasksError(
+            f"expected a commit sha (4 to 64 hex digits), got {value[:80]!r}", "$COVTASKS_COMMIT"
+        )
+    return value

@@ -22,12 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
 
+from covtasks import strict
 from covtasks.errors import CovtasksError
 
 MANIFEST = "manifest.json"
 DATA = "coverage.db"
 MANIFEST_FORMAT = 1
-JOB_ID = re.compile(r"[A-Za-z0-9_.=+-]+")
+# A job id names a directory: it starts with a letter or digit (never "." or "..").
+JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.=+-]*")
+# Expanding an --expect pattern stops here: py{a,b}{c,d}... can otherwise explode.
+MAX_EXPECTED = 1000
+# The suite counts of a job manifest (they add up across jobs).
+SUITE_COUNTS = (
+    *("collected", "passed", "failed", "errors", "skipped"),
+    *("xfailed", "xpassed", "deselected"),
+)
 _REQUIRED = ("format", "job", "root", "source", "branch", "suite", "data_file")
 # ``--expect any`` / ``expected_jobs = "any"``: combine whatever is there, unchecked.
 ANY: Literal["any"] = "any"
@@ -73,25 +82,31 @@ class Job:
         }
 
 
-def check_job_id(job_id: str) -> str:
+def check_job_id(job_id: str, where: str = "--job") -> str:
+    """A job id names a directory below the job dir: letters, digits and ``. _ = + -``,
+    starting with a letter or digit (so never ``..``, a path or a hidden name)."""
     if not JOB_ID.fullmatch(job_id):
         raise CovtasksError(
-            f"job id {job_id!r} may only use letters, digits and . _ = + -", "--job"
+            f"job id {job_id!r} may only use letters, digits and . _ = + -, and must start "
+            "with a letter or digit",
+            where,
         )
     return job_id
 
 
 def expand_braces(text: str) -> list[str]:
-    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names."""
+    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names (at most
+    :data:`MAX_EXPECTED`)."""
     match = re.search(r"\{([^{}]*)\}", text)
     if not match:
         return [text]
     head, tail = text[: match.start()], text[match.end() :]
-    return [
-        expanded
-        for option in match.group(1).split(",")
-        for expanded in expand_braces(head + option + tail)
-    ]
+    found: list[str] = []
+    for option in match.group(1).split(","):
+        found += expand_braces(head + option + tail)
+        if len(found) > MAX_EXPECTED:
+            raise CovtasksError(f"expands to more than {MAX_EXPECTED} job ids", "--expect")
+    return found
 
 
 def parse_expect(value: str) -> Expectation:
@@ -100,7 +115,7 @@ def parse_expect(value: str) -> Expectation:
     value = value.strip()
     if value == ANY:
         return ANY
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         count = int(value)
         if count < 1:
             raise CovtasksError("expected at least 1 job", "--expect")
@@ -119,6 +134,8 @@ def parse_expect(value: str) -> Expectation:
     ids = [i for i in ids if i]
     if not ids:
         raise CovtasksError("expected a number of jobs or job ids", "--expect")
+    for job_id in ids:
+        check_job_id(job_id, "--expect")
     return tuple(ids)
 
 
@@ -139,29 +156,98 @@ def write_job(out_dir: Path, manifest: Mapping[str, Any], data_file: Path | None
 
 
 def read_job(job_dir: Path) -> Job:
-    """Read one job directory's manifest, checking its shape."""
+    """Read one job directory's manifest, checking every field covtasks uses: job
+    artifacts are untrusted (other CI jobs, possibly from forks, wrote them)."""
     path = job_dir / MANIFEST
     where = str(path)
+    if job_dir.is_symlink():
+        raise CovtasksError("is a symbolic link: a job directory must be a directory", str(job_dir))
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        strict.regular_file(path)
+    except strict.BadInput as exc:
+        raise CovtasksError(str(exc), where) from exc
+    try:
+        manifest = strict.read_json(path)
     except OSError as exc:
         raise CovtasksError(f"cannot read the job manifest: {exc.strerror}", where) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except strict.BadInput as exc:
         raise CovtasksError(f"job manifest is not valid JSON: {exc}", where) from exc
     if not isinstance(manifest, dict):
         raise CovtasksError("job manifest is not a JSON object", where)
     missing = [k for k in _REQUIRED if k not in manifest]
     if missing:
         raise CovtasksError(f"job manifest lacks {', '.join(missing)}", where)
-    if manifest["format"] != MANIFEST_FORMAT:
+    fmt = manifest["format"]
+    if strict.whole(fmt) and fmt > MANIFEST_FORMAT:
         raise CovtasksError(
-            f"job manifest format {manifest['format']!r} is not {MANIFEST_FORMAT}: the job "
+            f"format: job manifest format {fmt} was written by a newer covtasks (this one "
+            f"reads format {MANIFEST_FORMAT}); use the same covtasks in every job",
+            where,
+        )
+    if not strict.whole(fmt) or fmt != MANIFEST_FORMAT:
+        raise CovtasksError(
+            f"job manifest format {fmt!r} is not {MANIFEST_FORMAT}: the job "
             "ran another covtasks version",
             where,
         )
-    if not isinstance(manifest["suite"], dict) or not isinstance(manifest["source"], list):
-        raise CovtasksError("job manifest has a malformed suite or source", where)
+    problem = manifest_problem(manifest, job_dir.name)
+    if problem:
+        raise CovtasksError(problem, where)
     return Job(str(manifest["job"]), job_dir, manifest)
+
+
+def _is_name(value: object) -> bool:
+    """A plain file name: no directory part, not ``.`` or ``..``."""
+    return (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(sep in value for sep in ("/", "\\", "\0"))
+    )
+
+
+def manifest_problem(manifest: Mapping[str, Any], dir_name: str) -> str | None:
+    """What is wrong with a manifest's fields, as ``KEY: problem`` (pure; None: fine)."""
+    job = manifest["job"]
+    if not isinstance(job, str) or not JOB_ID.fullmatch(job):
+        return f"job: {job!r} is not a valid job id"
+    if job != dir_name:
+        return f"job: {job!r} is not the name of its directory {dir_name!r}"
+    if not _is_name(manifest["data_file"]):
+        return (
+            f"data_file: {manifest['data_file']!r} is not a file name: the data file must "
+            "be in the job directory"
+        )
+    if not isinstance(manifest["root"], str) or not manifest["root"].strip():
+        return f"root: expected a path, got {manifest['root']!r}"
+    source = manifest["source"]
+    if not isinstance(source, list) or not all(isinstance(s, str) and s for s in source):
+        return f"source: expected an array of paths, got {source!r}"
+    if not isinstance(manifest["branch"], bool):
+        return f"branch: expected true or false, got {manifest['branch']!r}"
+    for key in ("commit", "platform", "core", "machine", "created"):
+        if manifest.get(key) is not None and not isinstance(manifest[key], str):
+            return f"{key}: expected a string, got {manifest[key]!r}"
+    for key in ("python", "versions"):
+        if manifest.get(key) is not None and not isinstance(manifest[key], dict):
+            return f"{key}: expected an object, got {manifest[key]!r}"
+    if manifest.get("dirty") is not None and not isinstance(manifest["dirty"], bool):
+        return f"dirty: expected true or false, got {manifest['dirty']!r}"
+    return suite_problem(manifest["suite"])
+
+
+def suite_problem(suite: object) -> str | None:
+    """What is wrong with a manifest's ``suite`` object (pure; None: fine)."""
+    if not isinstance(suite, dict):
+        return f"suite: expected an object, got {suite!r}"
+    if not isinstance(suite.get("stable"), bool):
+        return f"suite.stable: expected true or false, got {suite.get('stable')!r}"
+    for key in SUITE_COUNTS:
+        if suite.get(key) is not None and not strict.whole(suite[key]):
+            return f"suite.{key}: expected a whole number >= 0, got {suite[key]!r}"
+    reasons = suite.get("reasons", [])
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        return f"suite.reasons: expected an array of strings, got {reasons!r}"
+    return None
 
 
 def find_jobs(paths: Iterable[Path]) -> list[Job]:
@@ -201,7 +287,7 @@ def problems(jobs: Sequence[Job], expect: Expectation) -> list[str]:
         if not job.stable:
             reasons = "; ".join(job.manifest["suite"].get("reasons", [])) or "see its log"
             found.append(f"job {job.id!r}: the test suite was not stable ({reasons})")
-        elif not job.data_file.is_file():
+        elif not os.path.lexists(job.data_file):
             found.append(f"job {job.id!r}: its data file {job.data_file} is missing")
     commits = {j.manifest.get("commit") for j in jobs} - {None}
     if len(commits) > 1:

@@ -8,12 +8,12 @@ facts of the run it records through :class:`Recorded` and :func:`domain_percents
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from covtasks import strict
 from covtasks.errors import CovtasksError
 
 FORMAT = 1
@@ -31,9 +31,28 @@ def load(path: Path, where: str, *, missing: str = NO_METRICS, unreadable: str =
     if not path.is_file():
         raise CovtasksError(missing, where)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = strict.read_json(path)
+    except (OSError, strict.BadInput) as exc:
         raise CovtasksError(f"{unreadable}: {exc}", where) from exc
+    check_format(doc, where)
+    return doc
+
+
+def check_format(doc: object, where: str) -> None:
+    """Refuse a metrics file whose ``covtasks.format`` this covtasks does not read: a
+    newer format is not read as if it were this one."""
+    section = doc.get("covtasks") if isinstance(doc, dict) else None
+    if not isinstance(section, dict) or "format" not in section:
+        return  # not written by covtasks (a plain coverage.py JSON report) or pre-format
+    fmt = section["format"]
+    if not strict.whole(fmt) or fmt < 1:
+        raise CovtasksError(f"covtasks.format: expected a whole number >= 1, got {fmt!r}", where)
+    if fmt > FORMAT:
+        raise CovtasksError(
+            f"covtasks.format: metrics format {fmt} was written by a newer covtasks (this one "
+            f"reads format {FORMAT}); upgrade covtasks, or measure again with this one",
+            where,
+        )
 
 
 def is_number(value: object) -> bool:
@@ -143,9 +162,17 @@ def _lenient_suite(value: object) -> Suite:
 def domain_percents(section: Mapping[str, Any], where: str) -> dict[str, float]:
     """Each domain's ``percent_covered`` in a ``covtasks`` section, checked."""
     domains: dict[str, float] = {}
-    for name, entry in (section.get("domains") or {}).items():
+    found = section.get("domains")
+    found = {} if found is None else found
+    if not isinstance(found, dict):
+        raise CovtasksError("covtasks.domains is not an object", where)
+    for name, entry in found.items():
         value = entry.get("percent_covered") if isinstance(entry, dict) else None
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if not strict.finite(value):
             raise CovtasksError(f"covtasks.domains.{name}.percent_covered is not a number", where)
+        if not strict.percent(value):
+            raise CovtasksError(
+                f"covtasks.domains.{name}.percent_covered is not from 0 to 100: {value!r}", where
+            )
         domains[name] = float(value)
     return domains

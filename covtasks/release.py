@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from covtasks import metrics, trend
+from covtasks import metrics, strict, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
@@ -48,8 +48,13 @@ def read_metrics(path: Path) -> Figures:
             raise CovtasksError(f"the metrics JSON has no {key!r} object", where)
     section = doc["covtasks"]
     overall = doc["totals"].get("percent_covered")
-    if not metrics.is_number(overall):
+    if not strict.finite(overall):
         raise CovtasksError("totals.percent_covered is not a number", where)
+    if not strict.percent(overall):
+        raise CovtasksError(f"totals.percent_covered is not from 0 to 100: {overall!r}", where)
+    for key, kind in (("commit", str), ("dirty", bool)):
+        if section.get(key) is not None and not isinstance(section[key], kind):
+            raise CovtasksError(f"covtasks.{key}: wrong type: {section[key]!r}", where)
     domains = metrics.domain_percents(section, where)
     recorded = metrics.Recorded.from_json(section)
     return Figures(

@@ -10,13 +10,12 @@ refused, never overwritten.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from covtasks import strict
 from covtasks.errors import CovtasksError
 from covtasks.files import locked, unfinished_writes, write_json_atomic
 
@@ -37,13 +36,6 @@ class Baseline:
     # Measured with uncommitted changes: not a statement about its commit. covtasks no
     # longer writes such entries; older trend files may hold them ("dirty": true).
     dirty: bool = False
-
-
-def _is_number(value: object) -> bool:
-    """A finite int or float (JSON's NaN and Infinity are not figures)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return math.isfinite(value)
 
 
 def _repair_hint(where: str) -> str:
@@ -82,14 +74,21 @@ def parse_baseline(entry: object, where: str, key: str = "") -> Baseline:
         raise TrendError("expected an object", where, key)
     if "overall" not in entry:
         raise TrendError("has no 'overall' figure", where, key)
-    if not _is_number(entry["overall"]):
+    if not strict.finite(entry["overall"]):
         raise TrendError(f"'overall' is not a number: {entry['overall']!r}", where, key)
+    if not strict.percent(entry["overall"]):
+        raise TrendError(f"'overall' is not from 0 to 100: {entry['overall']!r}", where, key)
     commit = entry.get("commit")
     if commit is not None and not isinstance(commit, str):
         raise TrendError(f"'commit' is not a string: {commit!r}", where, key)
+    for name in ("date", "timestamp"):
+        if not isinstance(entry.get(name, ""), str):
+            raise TrendError(f"{name!r} is not a string: {entry[name]!r}", where, key)
     flaky = entry.get("flaky")
-    if flaky is not None and not _is_number(flaky):
+    if flaky is not None and not strict.finite(flaky):
         raise TrendError(f"'flaky' is not a number: {flaky!r}", where, key)
+    if flaky is not None and not strict.whole(flaky):
+        raise TrendError(f"'flaky' is not a whole number >= 0: {flaky!r}", where, key)
     if "domains" in entry:
         raw = entry["domains"]
         if not isinstance(raw, dict):
@@ -98,8 +97,10 @@ def parse_baseline(entry: object, where: str, key: str = "") -> Baseline:
     else:
         figures = {k: v for k, v in entry.items() if k not in _META_KEYS and k != "overall"}
     for name, value in figures.items():
-        if not _is_number(value):
+        if not strict.finite(value):
             raise TrendError(f"figure {name!r} is not a number: {value!r}", where, key)
+        if not strict.percent(value):
+            raise TrendError(f"figure {name!r} is not from 0 to 100: {value!r}", where, key)
     return Baseline(
         date=str(entry.get("date", "")),
         commit=commit,
@@ -117,7 +118,7 @@ def parse_trend(doc: object, where: str) -> list[dict[str, Any]]:
             "expected an object with a 'baselines' array", where, fix=_repair_hint(where)
         )
     fmt = doc.get("format", FORMAT)
-    if not _is_number(fmt) or fmt != int(fmt):
+    if not strict.finite(fmt) or fmt != int(fmt):
         raise TrendError(f"'format' is not a whole number: {fmt!r}", where)
     if fmt > FORMAT:
         raise TrendError(
@@ -140,12 +141,14 @@ def load_entries(path: Path) -> list[dict[str, Any]]:
         return []
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = strict.read_text(path)
+    except OSError as exc:
+        raise TrendError(f"cannot read the trend file: {exc}", where) from exc
+    except strict.BadInput as exc:
         raise TrendError(f"cannot read the trend file: {exc}", where) from exc
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+        doc = strict.parse_json(text)
+    except strict.BadInput as exc:
         raise TrendError(f"not valid JSON ({exc})", where, fix=_repair_hint(where)) from exc
     return parse_trend(doc, where)
 

@@ -110,3 +110,21 @@ def _fast_tests_start_no_python(
         real(self, args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
+
+
+# --- tests/fuzz: hypothesis property tests, run by `nox -s fuzz` (pytest --fuzz) -------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz",
+        action="store_true",
+        help="collect tests/fuzz, the fuzzer (`nox -s fuzz`; COVTASKS_FUZZ=full|ci|dev)",
+    )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/fuzz is left out of the normal run (it needs hypothesis and takes minutes)."""
+    if collection_path == Path(__file__).parent / "fuzz" and not config.getoption("--fuzz"):
+        return True
+    return None

@@ -26,7 +26,7 @@ def test_load_returns_the_parsed_document(tmp_path: Path) -> None:
         (None, {"missing": "nothing here"}, "m.json: nothing here"),
         ("{", {}, "m.json: cannot read the metrics JSON: Expecting"),
         ("{", {"unreadable": "cannot read the metrics"}, "m.json: cannot read the metrics: "),
-        (b"\xff", {}, "m.json: cannot read the metrics JSON: 'utf-8' codec"),
+        (b"\xff", {}, "m.json: cannot read the metrics JSON: not UTF-8: byte 0xff on line 1"),
     ],
     ids=["missing", "missing-worded", "not-json", "not-json-worded", "not-utf8"],
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 
@@ -23,7 +22,6 @@ def add_job(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--job",
         metavar="ID",
-        default=os.environ.get("COVTASKS_JOB") or None,
         help="CI job mode: measure, write JOB_DIR/ID (data + manifest), no gate "
         "(default: $COVTASKS_JOB)",
     )

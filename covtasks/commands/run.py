@@ -7,6 +7,7 @@ coverage.py and the reporting modules while the tests run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from covtasks import versions
 from covtasks.commands import _options
 from covtasks.config import load_config
 from covtasks.errors import CovtasksError
+from covtasks.jobs import check_job_id
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +38,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    if args.job is None and os.environ.get("COVTASKS_JOB"):
+        args.job = check_job_id(os.environ["COVTASKS_JOB"], "$COVTASKS_JOB")
+    elif args.job is not None:
+        check_job_id(args.job)
     cfg = load_config(Path.cwd())
     # Before any test runs: too old a coverage would make every worker's data go
     # missing, which would read as a broken suite.

@@ -10,6 +10,7 @@ each command through the real ``python -m covtasks``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,11 @@ class Case:
 
     id: str
     expect: str  # a fragment of the one stderr line (file, key and what is wrong)
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str | bytes] = field(default_factory=dict)
     args: tuple[str, ...] = ("run",)
     setup: Setup | None = None
     appear: frozenset[str] = frozenset()  # paths that may be created (nothing may change)
+    env: Mapping[str, str] = field(default_factory=dict)  # environment variables set
 
 
 # --- building the inputs -----------------------------------------------------------------
@@ -90,6 +92,13 @@ def metrics(**drop: bool) -> dict[str, str]:
         "covtasks": {"domains": {}, "suite": {"stable": True}},
     }
     return {METRICS: json.dumps({k: v for k, v in doc.items() if k not in drop})}
+
+
+def metrics_with(**section: Any) -> dict[str, str]:
+    """A metrics JSON like covtasks writes, with these keys of its ``covtasks`` section."""
+    doc = json.loads(metrics()[METRICS])
+    doc["covtasks"].update(section)
+    return {METRICS: json.dumps(doc)}
 
 
 def write_data(path: Path, root: Path, *, branch: bool) -> None:
@@ -147,6 +156,68 @@ def job_with(change: Callable[[Path], object]) -> Setup:
     return setup
 
 
+def manifest_with(**fields: Any) -> Setup:
+    """A valid job ``a`` whose manifest then has ``fields`` set (None: removed)."""
+
+    def setup(p: Project) -> None:
+        path = write_job(p, "a") / "manifest.json"
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc.update(fields)
+        path.write_text(json.dumps(doc), encoding="utf-8")
+
+    return setup
+
+
+def manifest_text(change: Callable[[str], str]) -> Setup:
+    """A valid job ``a`` whose manifest's text is then changed by ``change``."""
+
+    def setup(p: Project) -> None:
+        path = write_job(p, "a") / "manifest.json"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    return setup
+
+
+def sql(*statements: str) -> Callable[[Path], None]:
+    """Run SQL statements on a data file (to make it something coverage never writes)."""
+
+    def change(db: Path) -> None:
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            for statement in statements:
+                conn.execute(statement)
+            conn.commit()
+
+    return change
+
+
+def linked_manifest(p: Project) -> None:
+    """Job ``a``'s manifest is a symbolic link to a valid manifest elsewhere."""
+    manifest = write_job(p, "a") / "manifest.json"
+    elsewhere = p.path("elsewhere.json")
+    manifest.replace(elsewhere)
+    manifest.symlink_to(elsewhere)
+
+
+def linked_job_dir(p: Project) -> None:
+    """Job ``b`` is a symbolic link to a valid job directory outside the job dir."""
+    outside = p.path("outside")
+    write_job(p, "b").replace(outside)
+    p.path("coverage-jobs/b").symlink_to(outside, target_is_directory=True)
+
+
+def linked_data(p: Project) -> None:
+    """Job ``a``'s coverage.db is a symbolic link to a valid data file elsewhere."""
+    db = write_job(p, "a") / "coverage.db"
+    elsewhere = p.path("elsewhere.db")
+    db.replace(elsewhere)
+    db.symlink_to(elsewhere)
+
+
+def replace_with_directory(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
 def kept_data(text: str) -> Setup:
     def setup(p: Project) -> None:
         p.path(".covtasks").mkdir()
@@ -178,42 +249,69 @@ def snapshot(root: Path) -> dict[str, str]:
     state: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        for name in dirnames:
-            state[(here / name).relative_to(root).as_posix()] = "directory"
-        for name in filenames:
+        for name in dirnames + filenames:
             path = here / name
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            state[path.relative_to(root).as_posix()] = digest
+            if path.is_symlink():
+                state[path.relative_to(root).as_posix()] = f"link to {os.readlink(path)}"
+            elif name in dirnames:
+                state[path.relative_to(root).as_posix()] = "directory"
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                state[path.relative_to(root).as_posix()] = digest
     return state
 
 
 def prepare(project: ProjectFactory, case: Case) -> Project:
     p = project()
-    for name, text in case.files.items():  # written as is: no dedent, exact bytes
+    for name, content in case.files.items():  # written as is: no dedent, exact bytes
         path = p.path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     if case.setup is not None:
         case.setup(p)
     return p
 
 
-Runner = Callable[[Project, tuple[str, ...]], "CliResult | subprocess.CompletedProcess[str]"]
+Runner = Callable[
+    [Project, tuple[str, ...], Mapping[str, str]], "CliResult | subprocess.CompletedProcess[str]"
+]
 
 
-def in_process(p: Project, args: tuple[str, ...]) -> CliResult:
-    return run_cli(p.root, *args)
+@contextlib.contextmanager
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` set in os.environ for the duration (the in-process CLI reads it there)."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
-def in_a_subprocess(p: Project, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
-    return p.run(*args)
+def in_process(p: Project, args: tuple[str, ...], env: Mapping[str, str]) -> CliResult:
+    with environment(env):
+        return run_cli(p.root, *args)
+
+
+def in_a_subprocess(
+    p: Project, args: tuple[str, ...], env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return p.run(*args, env=env)
 
 
 def check_refused(project: ProjectFactory, case: Case, runner: Runner) -> None:
     p = prepare(project, case)
-    before = snapshot(p.root)
-    result = runner(p, case.args)
-    after = snapshot(p.root)
+    # The project's parent too: nothing may be written outside the project either.
+    before = snapshot(p.root.parent)
+    result = runner(p, case.args, case.env)
+    after = snapshot(p.root.parent)
 
     output = result.stdout + result.stderr
     assert result.returncode == 2, output
@@ -224,4 +322,4 @@ def check_refused(project: ProjectFactory, case: Case, runner: Runner) -> None:
     assert lines[0].startswith("covtasks: error: "), lines[0]
     assert case.expect in lines[0]
     assert {k: after.get(k) for k in before} == before, "an existing file was changed"
-    assert set(after) - set(before) <= case.appear
+    assert set(after) - set(before) <= {f"{p.root.name}/{name}" for name in case.appear}

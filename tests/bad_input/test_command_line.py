@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bad_input.corpus import Case, ProjectFactory, check_refused, in_process
+from tests.bad_input.corpus import Case, ProjectFactory, check_refused, in_process, one_job
 
 CASES = [
     # the command line
@@ -23,6 +23,35 @@ CASES = [
         "job-id-bad",
         "--job: job id 'bad id!' may only use letters, digits",
         args=("run", "--job", "bad id!"),
+    ),
+    # issue 17: ids become directory names; patterns must not explode
+    Case(
+        "job-id-dot-dot",
+        "--job: job id '..' may only use letters, digits",
+        args=("run", "--job", ".."),
+    ),
+    Case(
+        "job-id-hidden",
+        "--job: job id '.x' may only use letters, digits",
+        args=("run", "--job", ".x"),
+    ),
+    Case(
+        "expect-explodes",
+        "--expect: expands to more than 1000 job ids",
+        args=("combine", "--expect", "j" + "{a,b}" * 12),
+        setup=one_job,
+    ),
+    Case(
+        "expect-unbalanced-brace",
+        "--expect: job id '{a,b' may only use letters, digits",
+        args=("combine", "--expect", "{a,b"),
+        setup=one_job,
+    ),
+    Case(
+        "expect-path",
+        "--expect: job id '../a' may only use letters, digits",
+        args=("combine", "--expect", "../a"),
+        setup=one_job,
     ),
 ]
 

@@ -13,6 +13,7 @@ from tests.bad_input.corpus import (
     in_process,
     key,
     metrics,
+    metrics_with,
 )
 
 CASES = [
@@ -42,6 +43,61 @@ CASES = [
     ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
     Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
+    # issue 17: a newer format, wrong types, what json accepts and metrics must not
+    Case(
+        "gate-format-newer",
+        "coverage.json: covtasks.format: metrics format 2 was written by a newer covtasks",
+        metrics_with(format=2),
+        ("gate",),
+    ),
+    Case(
+        "gate-format-text",
+        "coverage.json: covtasks.format: expected a whole number >= 1, got '1'",
+        metrics_with(format="1"),
+        ("gate",),
+    ),
+    Case(
+        "gate-domains-a-list",
+        "coverage.json: covtasks.domains is not an object",
+        metrics_with(domains=[]),
+        ("gate",),
+    ),
+    Case(
+        "gate-domain-percent-500",
+        "coverage.json: covtasks.domains.a.percent_covered is not from 0 to 100: 500",
+        metrics_with(domains={"a": {"percent_covered": 500}}),
+        ("gate",),
+    ),
+    Case(
+        "gate-commit-a-number",
+        "coverage.json: covtasks.commit: wrong type: 5",
+        metrics_with(commit=5),
+        ("gate",),
+    ),
+    Case(
+        "gate-key-twice",
+        "coverage.json: cannot read the metrics JSON: key 'totals' appears twice",
+        {METRICS: '{"totals": {}, "totals": {}}'},
+        ("gate",),
+    ),
+    Case(
+        "gate-nan-total",
+        "coverage.json: totals.percent_covered is not a number",
+        {METRICS: metrics()[METRICS].replace("84.0", "NaN")},
+        ("gate",),
+    ),
+    Case(
+        "gate-deep-nesting",
+        "coverage.json: cannot read the metrics JSON: nested too deeply to be read",
+        {METRICS: "[" * 100_000 + "]" * 100_000},
+        ("gate",),
+    ),
+    Case(
+        "gate-bom",
+        "coverage.json: cannot read the metrics JSON: starts with a UTF-8 byte-order mark",
+        {METRICS: b"\xef\xbb\xbf" + metrics()[METRICS].encode()},
+        ("gate",),
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.bad_input.corpus import (
     PP,
+    PYPROJECT,
     Case,
     ProjectFactory,
     check_refused,
@@ -15,6 +16,7 @@ from tests.bad_input.corpus import (
     in_process,
     key,
     stable,
+    toml,
 )
 
 CASES = [
@@ -234,6 +236,47 @@ CASES = [
         "domain-key-path",
         f"{PP}.domains.extra.path: unknown key (did you mean 'paths'?)",
         domain("extra", 'path = ["pkg/gov/**"]'),
+    ),
+    # issue 17: encodings, nesting, the files and environment variables beside it
+    Case(
+        "toml-latin-1",
+        "pyproject.toml: not UTF-8: byte 0xe9 on line 1",
+        {"pyproject.toml": "# caf\u00e9\n".encode("latin-1") + PYPROJECT.encode()},
+    ),
+    Case(
+        "toml-bom",
+        "pyproject.toml: starts with a UTF-8 byte-order mark (BOM)",
+        {"pyproject.toml": b"\xef\xbb\xbf" + PYPROJECT.encode()},
+    ),
+    Case(
+        "toml-utf-16",
+        "pyproject.toml: not UTF-8: byte 0xff on line 1",
+        {"pyproject.toml": PYPROJECT.encode("utf-16")},
+    ),
+    Case(
+        "toml-deep-nesting",
+        "pyproject.toml: invalid TOML: ",
+        toml("deep = " + "[" * 100_000 + "]" * 100_000),
+    ),
+    Case(
+        "coveragerc-latin-1",
+        ".coveragerc: invalid INI file: ",
+        {".coveragerc": "[run]\n# caf\u00e9\nbranch = true\n".encode("latin-1")},
+    ),
+    Case(
+        "env-coverage-rcfile-missing",
+        "$COVERAGE_RCFILE: no such file: 'nowhere.ini'",
+        env={"COVERAGE_RCFILE": "nowhere.ini"},
+    ),
+    Case(
+        "env-covtasks-commit",
+        "$COVTASKS_COMMIT: expected a commit sha (4 to 64 hex digits), got 'HEAD; rm -rf /'",
+        env={"COVTASKS_COMMIT": "HEAD; rm -rf /"},
+    ),
+    Case(
+        "env-covtasks-job",
+        "$COVTASKS_JOB: job id '..' may only use letters, digits",
+        env={"COVTASKS_JOB": ".."},
     ),
 ]
 
