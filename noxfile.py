@@ -7,6 +7,7 @@ with every dependency pinned at its declared floor.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -95,8 +96,39 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def types(session: nox.Session) -> None:
     """mypy --strict over covtasks and its tests."""
-    session.install("-e", ".[test]", "mypy", "tomli")
+    session.install("-e", ".[test]", "mypy", "tomli", HYPOTHESIS)
     session.run("mypy")
+
+
+HYPOTHESIS = next(
+    r for r in PROJECT["project"]["optional-dependencies"]["dev"] if "hypothesis" in r
+)
+
+
+@nox.session(python=newest_python(), default=False)
+def fuzz(session: nox.Session) -> None:
+    """The fuzzer (tests/fuzz): hypothesis feeds every reader of an untrusted file
+    structured garbage; each must refuse it in one line, changing nothing, or read it.
+
+    10,000 inputs per reader by default; `COVTASKS_FUZZ=ci nox -s fuzz` runs 200 per
+    reader (.ci/run does), `-- -k trend` picks readers. Not run by default (minutes).
+    """
+    session.install("-e", ".[test]", HYPOTHESIS)
+    profile = session.env.get("COVTASKS_FUZZ") or os.environ.get("COVTASKS_FUZZ", "full")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "--fuzz",
+        "tests/fuzz",
+        "-p",
+        "no:randomly",
+        "-n",
+        "auto",
+        "--hypothesis-show-statistics",
+        *session.posargs,
+        env={"COVTASKS_FUZZ": profile},
+    )
 
 
 @nox.session(default=False)

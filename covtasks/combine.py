@@ -29,6 +29,10 @@ from covtasks.measure import Worker
 _PID = re.compile(r"\.(?:pid)?(\d+)\.X[A-Za-z0-9]+x(?:\.H[A-Za-z0-9]+h)?$")
 
 
+# What a damaged SQLite file raises when coverage.py reads it, unwrapped.
+_DAMAGED = (sqlite3.Error, UnicodeDecodeError, ValueError)
+
+
 @dataclass(frozen=True)
 class DataFileInfo:
     path: Path
@@ -63,6 +67,11 @@ def inspect_data_file(path: Path) -> DataFileInfo:
         branch = data.has_arcs()
     except CoverageException as exc:
         raise CovtasksError(f"unreadable coverage data: {_short(exc)}", str(path)) from exc
+    except _DAMAGED as exc:  # a damaged database coverage.py does not wrap
+        raise CovtasksError(
+            f"unreadable coverage data: a damaged SQLite database ({type(exc).__name__})",
+            str(path),
+        ) from exc
     finally:
         data.close(force=True)
     return DataFileInfo(path, branch, measured)
@@ -101,8 +110,12 @@ def schema_problem(path: Path) -> str | None:
     try:
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
             found = _tables(db)
-    except sqlite3.Error:
-        return None  # not a database at all: coverage's own message says why
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            return None  # not a database at all: coverage's own message says why
+        return f"a damaged SQLite database ({_short(exc)})"
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return f"a damaged SQLite database ({type(exc).__name__})"
     if "coverage_schema" not in found:
         return "an SQLite database without coverage's tables"
     for name, (kind, columns) in _coverage_schema().items():
@@ -176,5 +189,5 @@ def combine_files(cov: coverage.Coverage, files: Sequence[Path]) -> None:
     try:
         cov.combine(data_paths=[str(p) for p in files], strict=True, keep=True)
         cov.save()
-    except CoverageException as exc:
+    except (CoverageException, *_DAMAGED) as exc:
         raise CovtasksError(f"combining coverage data failed: {_short(exc)}") from exc
