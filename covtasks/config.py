@@ -85,6 +85,7 @@ class Config:
     diff_fail_under: float | None = None
     job_dir: Path = Path("coverage-jobs")
     dynamic_context: bool = False
+    file_ratchet: bool = False
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
@@ -281,6 +282,7 @@ TOP_KEYS = (
     Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
     Key("diff_fail_under", _percent_or_none, None, "default --fail-under of covtasks diff"),
     Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
+    Key("file_ratchet", Reader.flag, False, "no file's missing statements grow at a release gate"),
 )
 STABLE_KEYS = (
     Key("reruns", _reruns, 1, "failed tests rerun alone this many times (0-5)"),

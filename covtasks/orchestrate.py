@@ -253,6 +253,7 @@ def publish_and_gate(
     """Analyse combined data, write metrics/reports/trend, print the verdict
     (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
     from covtasks.figures import analyse
+    from covtasks.fileratchet import missing_counts
     from covtasks.gate import evaluate
     from covtasks.gitinfo import git_info
     from covtasks.htmlxml import Reports
@@ -325,6 +326,7 @@ def publish_and_gate(
             overall=analysis.overall.percent,
             domains={d.name: d.numbers.percent for d in analysis.domains},
             flaky=len(suite.flaky),
+            missing=missing_counts(report["files"]),
         )
         history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
     table_rows = rows(analysis, verdict, cfg.fail_under)

@@ -4,18 +4,20 @@
 configuration against the figures of a metrics file. ``gate --release`` also demands
 that the metrics are fresh (measured on HEAD, from a clean tree, by a stable suite)
 and that no figure dropped, beyond its tolerance, against the last trend baseline of
-another commit (the ratchet). ``gate --suggest`` prints the thresholds the current
-figures would support, so a team can raise the floor.
+another commit (the ratchet; ``--base REF``: against the entry of the merge-base of REF
+and HEAD, see :mod:`covtasks.baseline`), and with ``file_ratchet = true`` that no
+file's missing statements grew (:mod:`covtasks.fileratchet`). ``gate --suggest``
+prints the thresholds the current figures would support, so a team can raise the floor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import metrics, tables, trend
+from covtasks import baseline, fileratchet, metrics, tables, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
@@ -35,6 +37,8 @@ class Figures:
     commit: str | None
     dirty: bool
     stable: bool
+    # File path -> missing statements, the files with any (for the file ratchet).
+    missing: Mapping[str, int] = field(default_factory=dict)
 
 
 def read_metrics(path: Path) -> Figures:
@@ -60,6 +64,7 @@ def read_metrics(path: Path) -> Figures:
         commit=recorded.commit,
         dirty=recorded.dirty,
         stable=recorded.stable,
+        missing=fileratchet.missing_counts(doc["files"], where),
     )
 
 
@@ -109,10 +114,20 @@ def ratchet(
     """No figure may drop, beyond its tolerance, against the last baseline of another
     commit (pure). Figures the baseline lacks are new and pass. An entry measured with
     uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
-    previous = next((b for b in reversed(baselines) if b.commit != head and not b.dirty), None)
+    previous = baseline.latest_of_another_commit(baselines, head)
+    return ratchet_against(figures, previous, tolerances, precision)
+
+
+def ratchet_against(
+    figures: Figures,
+    previous: trend.Baseline | None,
+    tolerances: Mapping[str, float],
+    precision: int,
+) -> list[Check]:
+    """No figure may drop, beyond its tolerance, against ``previous`` (pure)."""
     if previous is None:
         return []
-    against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
+    against = baseline.describe(previous)
     pairs = [(OVERALL, figures.overall, previous.overall)]
     pairs += [
         (n, v, previous.domains[n]) for n, v in figures.domains.items() if n in previous.domains
@@ -174,7 +189,7 @@ def tolerances(cfg: Config) -> dict[str, float]:
     return result
 
 
-def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
+def evaluate(cfg: Config, figures: Figures, *, release: bool, base: str | None = None) -> Verdict:
     thresholds = {d.name: d.fail_under for d in cfg.domains}
     missing = [d.name for d in cfg.domains if d.name not in figures.domains]
     if missing:
@@ -189,12 +204,15 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
         head = git_info(cfg.root, cfg.outputs()).commit
         extra += freshness(figures, head)
         entries = trend.load_entries(cfg.trend) if cfg.trend is not None else []
+        choice = baseline.choose(cfg.root, trend.baselines(entries), head, base)
         figures_now = Figures(
             figures.overall, domains, figures.commit, figures.dirty, figures.stable
         )
-        extra += ratchet(
-            figures_now, trend.baselines(entries), head, tolerances(cfg), cfg.precision
-        )
+        if choice.note:
+            extra.append(Check("baseline", 0, None, True, "ratchet", choice.note))
+        extra += ratchet_against(figures_now, choice.baseline, tolerances(cfg), cfg.precision)
+        if cfg.file_ratchet:
+            extra += fileratchet.checks(cfg.root, figures.missing, choice.baseline)
     return evaluate_figures(
         figures.overall, domains, thresholds, cfg.fail_under, cfg.precision, extra
     )

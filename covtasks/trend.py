@@ -1,11 +1,13 @@
 """The trend file: ``{"format": 1, "baselines": [...]}``, appended, never truncated.
 
 Each baseline is ``{"date", "timestamp", "commit", "overall", "domains": {...},
-"flaky"}``. A re-run on the same commit replaces that commit's entry (a run with
-uncommitted changes writes none: see ``covtasks.report``); everything else
-is kept verbatim, including older flat entries (``{"date", "overall", "governance",
-...}``) written by hand-rolled scripts. A file that cannot be read as a trend is
-refused, never overwritten.
+"flaky", "missing": {...}}``; ``missing`` (the missing statements of each file that has
+any, for the file ratchet) is optional: entries written before it are read as they are,
+and readers that predate it ignore it, so the format stays 1. A re-run on the same
+commit replaces that commit's entry (a run with uncommitted changes writes none: see
+``covtasks.report``); everything else is kept verbatim, including older flat entries
+(``{"date", "overall", "governance", ...}``) written by hand-rolled scripts. A file
+that cannot be read as a trend is refused, never overwritten.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Baseline:
     # Measured with uncommitted changes: not a statement about its commit. covtasks no
     # longer writes such entries; older trend files may hold them ("dirty": true).
     dirty: bool = False
+    # File path -> missing statements, the files with any (None: an entry written
+    # before covtasks kept them).
+    missing: Mapping[str, int] | None = None
 
 
 def _is_number(value: object) -> bool:
@@ -107,7 +112,21 @@ def parse_baseline(entry: object, where: str, key: str = "") -> Baseline:
         domains={k: float(v) for k, v in figures.items()},
         flaky=None if flaky is None else int(flaky),
         dirty=entry.get("dirty") is True,
+        missing=_missing(entry, where, key) if "domains" in entry else None,
     )
+
+
+def _missing(entry: Mapping[str, Any], where: str, key: str) -> dict[str, int] | None:
+    """The per-file missing counts of an entry (None: it has none)."""
+    raw = entry.get("missing")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TrendError("'missing' is not an object", where, key)
+    for path, count in raw.items():
+        if not _is_number(count) or count < 0 or count != int(count):
+            raise TrendError(f"missing count of {path!r} is not a count: {count!r}", where, key)
+    return {path: int(count) for path, count in raw.items()}
 
 
 def parse_trend(doc: object, where: str) -> list[dict[str, Any]]:
@@ -176,8 +195,9 @@ def make_entry(
     overall: float,
     domains: Mapping[str, float],
     flaky: int,
+    missing: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "date": date,
         "timestamp": timestamp,
         "commit": commit,
@@ -185,6 +205,9 @@ def make_entry(
         "domains": dict(domains),
         "flaky": flaky,
     }
+    if missing is not None:
+        entry["missing"] = dict(missing)
+    return entry
 
 
 def append(path: Path, entry: dict[str, Any], lock: Path) -> list[dict[str, Any]]:

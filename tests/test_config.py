@@ -25,7 +25,8 @@ TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, precision, branch, metrics, trend, "
-    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir"
+    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir, "
+    "file_ratchet"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -126,6 +127,8 @@ BAD = [
      "expected a non-empty string, got ' '"),
     ("branch-string", SRC + 'branch = "yes"', "tool.covtasks.branch",
      "expected true or false, got 'yes'"),
+    ("file-ratchet-number", SRC + "file_ratchet = 1", "tool.covtasks.file_ratchet",
+     "expected true or false, got 1"),
     # output paths
     ("metrics-empty", SRC + 'metrics = ""', "tool.covtasks.metrics", "expected a path, got ''"),
     ("metrics-false", SRC + "metrics = false", "tool.covtasks.metrics",
