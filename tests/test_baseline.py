@@ -5,7 +5,6 @@ git and the CLI in real git repositories."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from covtasks.errors import CovtasksError
 from covtasks.trend import Baseline
 from tests.helpers import BASIC_FILES, Project, git_repo, run_cli
 from tests.helpers import git as run_git
-
-ProjectFactory = Callable[..., Project]
 
 
 def entry(commit: str | None, overall: float = 80.0, dirty: bool = False) -> Baseline:
@@ -201,16 +198,30 @@ def commit_all(p: Project, message: str) -> str:
     return run_git(p.root, "rev-parse", "HEAD")
 
 
-@pytest.mark.slow
-def test_base_compares_with_the_merge_base_not_a_newer_main(project: ProjectFactory) -> None:
-    """The trend (a CI cache here, not committed) holds main's newer, better entry; the
-    pull request is measured against the newest ancestor of its merge-base with main."""
+NOXFILE = 'import covtasks.nox\n\ncovtasks.nox.install(venv_backend="none")\n'
+TASKS_PY = (
+    "from invoke import Collection\n\nimport covtasks.tasks\n\n"
+    'ns = Collection()\nns.add_collection(covtasks.tasks.ns, name="cov")\n'
+)
+
+
+@pytest.fixture(scope="module")
+def pull_request(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, str]:
+    """A feature branch measured at its head; the trend (a CI cache here, ignored by
+    git) also holds main's newer entry, with better governance tests. The merge-base
+    has no entry; its parent, main's first commit (returned), has one. Gates only read
+    it, so the tests share it."""
     toml = BASIC_FILES["pyproject.toml"].replace(
         "fail_under = 50\n\n", "fail_under = 50\nfile_ratchet = true\n\n", 1
     )
-    p = project(
-        extra={".gitignore": ".covtasks/\ntests/coverage_reports/\n", "pyproject.toml": toml}
-    )
+    files = {
+        **BASIC_FILES,
+        ".gitignore": ".covtasks/\ntests/coverage_reports/\n.nox/\n",
+        "pyproject.toml": toml,
+        "noxfile.py": NOXFILE,
+        "tasks.py": TASKS_PY,
+    }
+    p = Project(tmp_path_factory.mktemp("pr") / "proj").write(files)
     git_repo(p.root)
     run_git(p.root, "branch", "-M", "main")
     first = run_git(p.root, "rev-parse", "HEAD")
@@ -224,15 +235,49 @@ def test_base_compares_with_the_merge_base_not_a_newer_main(project: ProjectFact
     p.write({"NOTES.md": "the feature\n"})
     commit_all(p, "feature")
     measure(p)
+    return p, first
 
-    without = p.run("gate", "--release")
-    assert without.returncode == 1, without.stdout + without.stderr
-    assert "  - governance: dropped from 100.00%" in without.stdout
 
+def compared_with(p: Project, commit: str) -> str:
+    """The file ratchet's passing row, naming the baseline ``commit``."""
+    date = json.loads(p.path(TREND).read_text(encoding="utf-8"))["baselines"][0]["date"]
+    return (
+        "ok   file_ratchet files            no file's missing statements grew against "
+        f"{commit[:7]} ({date})"
+    )
+
+
+@pytest.mark.slow
+def test_without_base_the_newer_main_entry_is_the_baseline(
+    pull_request: tuple[Project, str],
+) -> None:
+    p, _ = pull_request
+    result = p.run("gate", "--release")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "  - governance: dropped from 100.00%" in result.stdout
+
+
+@pytest.mark.slow
+def test_base_compares_with_the_merge_base_not_a_newer_main(
+    pull_request: tuple[Project, str],
+) -> None:
+    p, first = pull_request
     result = p.run("gate", "--release", "--base", "main")
     assert result.returncode == 0, result.stdout + result.stderr
-    date = json.loads(p.path(TREND).read_text(encoding="utf-8"))["baselines"][0]["date"]
-    assert (
-        f"ok   file_ratchet files            no file's missing statements grew against "
-        f"{first[:7]} ({date})"
-    ) in result.stdout
+    assert compared_with(p, first) in result.stdout
+
+
+@pytest.mark.slow
+def test_base_through_the_nox_release_session(pull_request: tuple[Project, str]) -> None:
+    p, first = pull_request
+    result = p.module("nox", "-s", "release_gate", "--", "--base", "main")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert compared_with(p, first) in result.stdout
+
+
+@pytest.mark.slow
+def test_base_through_the_invoke_gate_task(pull_request: tuple[Project, str]) -> None:
+    p, first = pull_request
+    result = p.module("invoke", "cov.gate", "--release", "--base", "main")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert compared_with(p, first) in result.stdout

@@ -65,6 +65,11 @@ def ran(task: Any, exited: int = 0, **kwargs: Any) -> str:
         (tasks.gate, {"release": True}, ["gate", "--release"]),
         (tasks.gate, {"metrics": "m.json"}, ["gate", "--metrics", "m.json"]),
         (
+            tasks.gate,
+            {"release": True, "base": "origin/main"},
+            ["gate", "--release", "--base", "origin/main"],
+        ),
+        (
             tasks.trend,
             {"svg": "t.svg", "badge": "b.svg"},
             ["trend", "--svg", "t.svg", "--badge", "b.svg"],
