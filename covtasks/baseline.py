@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from covtasks import git
+from covtasks.errors import CovtasksError
 from covtasks.trend import Baseline
 
 
@@ -62,6 +63,8 @@ def choose(root: Path, baselines: Sequence[Baseline], head: str | None, base: st
     """
     if base is None:
         return Choice(latest_of_another_commit(baselines, head))
+    if head is None:
+        raise CovtasksError("needs a git checkout: there is no HEAD here", "--base")
     fork = git.merge_base(root, base)
     found = newest_ancestor_entry(baselines, git.ancestors(root, fork), head)
     if found is not None:

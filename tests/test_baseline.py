@@ -119,6 +119,12 @@ def test_a_ref_without_a_common_ancestor_is_named(branches: tuple[Path, dict[str
     )
 
 
+def test_base_outside_git_is_named(tmp_path: Path) -> None:
+    with pytest.raises(CovtasksError) as excinfo:
+        choose(tmp_path, [], None, "main")
+    assert str(excinfo.value) == "--base: needs a git checkout: there is no HEAD here"
+
+
 # --- the CLI: refusals before any comparison (in process) ---------------------------------
 
 METRICS = "tests/coverage_reports/metrics/coverage.json"
