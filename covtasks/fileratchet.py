@@ -35,6 +35,13 @@ KIND = "file_ratchet"
 ALL_FILES = "files"
 
 
+def _is_count(value: object) -> bool:
+    """A whole number >= 0 (JSON may spell it 3.0; never true, NaN or infinite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and value >= 0 and value == int(value)
+
+
 def missing_counts(files: Mapping[str, Any], where: str = "") -> dict[str, int]:
     """Path (with ``/``) -> missing statements, for the files that have any, sorted by
     path, from the ``files`` of coverage.py's JSON report (or of a metrics file, whose
@@ -43,11 +50,7 @@ def missing_counts(files: Mapping[str, Any], where: str = "") -> dict[str, int]:
     for name, entry in files.items():
         summary = entry.get("summary") if isinstance(entry, dict) else None
         value = summary.get("missing_lines") if isinstance(summary, dict) else None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise CovtasksError(
-                f"files[{name!r}].summary.missing_lines is not a count: {value!r}", where
-            )
-        if not math.isfinite(value) or value != int(value):
+        if not _is_count(value):
             raise CovtasksError(
                 f"files[{name!r}].summary.missing_lines is not a count: {value!r}", where
             )
@@ -83,11 +86,13 @@ def compare(
     for path, now in current.items():
         if path in baseline.missing:
             before = baseline.missing[path]
-        elif existed is None or path not in existed:
-            new += existed is not None
-            continue
+        elif existed is None:
+            continue  # new, or fully covered then: the clone can't tell
+        elif path in existed:
+            before = 0  # the baseline lists only the files with missing statements
         else:
-            before = 0
+            new += 1  # new, or renamed: exempt
+            continue
         if now > before:
             grown.append((now - before, path, before, now))
     if grown:

@@ -40,6 +40,12 @@ CASES = [
         metrics(files=True),
         ("gate",),
     ),
+    Case(
+        "gate-file-without-missing-lines",
+        "coverage.json: files['pkg/gov/rules.py'].summary.missing_lines is not a count: None",
+        {METRICS: metrics()[METRICS].replace('"files": {}', '"files": {"pkg/gov/rules.py": {}}')},
+        ("gate",),
+    ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
     Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
 ]
