@@ -163,7 +163,7 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     from covtasks.figures import analyse
     from covtasks.gate import evaluate
     from covtasks.gitinfo import GitInfo
-    from covtasks.metrics import Suite
+    from covtasks.metrics import JobRecord, Suite
     from covtasks.publish import covtasks_section, json_report, now, write_metrics
 
     done("import")
@@ -187,11 +187,11 @@ def covtasks_child(project: Path, data_dir: Path, out: Path, domains: int) -> No
     verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
     done("analyse")
 
-    jobs = [{"id": "bench", "data_files": len(files)}]
+    jobs = [JobRecord({"id": "bench", "data_files": len(files)})]
     section = covtasks_section(
         cfg, analysis, verdict, suite=Suite({}), jobs=jobs, git=GitInfo(None), timestamp=now()
     )
-    write_metrics(cfg.metrics, coverage_json, section, report_file=out / "coverage.json")
+    write_metrics(cfg.metrics, coverage_json, section.to_json(), report_file=out / "coverage.json")
     done("write_metrics")
     phases["total_in_process"] = time.perf_counter() - t0
     del phases["start"]

@@ -123,7 +123,7 @@ def test_combined_quarantine(
         fake_job("a", tmp_path, suite={"stable": True, **a}),
         fake_job("b", tmp_path, suite={"stable": True, **b}),
     ]
-    suite = matrix.combined_suite(found)
+    suite = matrix.combined_suite(found).to_json()
     assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
 
 
@@ -133,7 +133,7 @@ def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
         fake_job("a", tmp_path, suite={"stable": True, **counts}),
         fake_job("b", tmp_path, suite={"stable": True, **counts, "deselected": 4}),
     ]
-    suite = matrix.combined_suite(found)
+    suite = matrix.combined_suite(found).to_json()
     assert {k: suite[k] for k in matrix.SUITE_COUNTS} == {
         **dict.fromkeys(matrix.SUITE_COUNTS, 2),
         "deselected": 5,
