@@ -176,7 +176,7 @@ def combine(
     Without an expectation (``--expect`` or ``expected_jobs``) nothing is combined: a
     missing job must always be detected, so "whatever is there" is said explicitly
     (``--expect any``) and recorded as ``completeness: unchecked``."""
-    from covtasks.combine import check_consistent, combine_files, inspect_data_file
+    from covtasks.combine import combine_inspected, inspect_files
     from covtasks.matrix import combined_suite, remap_jobs, unmapped_error
     from covtasks.publish import CHECKED, UNCHECKED
     from covtasks.report import close_data, make_coverage
@@ -194,13 +194,13 @@ def combine(
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
     # Refuse bad job data before anything is created (.covtasks/ included).
     suite = combined_suite(found)
-    check_consistent([inspect_data_file(j.data_file) for j in found])
+    data = inspect_files([j.data_file for j in found])
     staging = measure.make_staging(cfg.root)
     cov = None
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         remap_jobs(cov, cfg.root, found)
-        combine_files(cov, [j.data_file for j in found])
+        combine_inspected(cov, data)
         unmapped_error(cov, cfg.root)
         unchecked = wanted == jobs.ANY
         say(
