@@ -1,10 +1,11 @@
 """Combine parallel data files with coverage's API, refusing incomplete or bad data.
 
 Rules (as explicit as ``coverage combine``'s): every file named ``.coverage.*`` in the
-staging directory is read; a zero-byte, unreadable or non-SQLite file is an error, not
-a warning and a silently lower number; every xdist worker that ran tests must have left
-a data file; branch and line-only data never mix. Input files are kept (the staging
-directory is removed as a whole afterwards).
+staging directory (or every CI job's ``coverage.db``) is read; a zero-byte, unreadable
+or non-SQLite file is an error, not a warning and a silently lower number; every xdist
+worker that ran tests must have left a data file; branch and line-only data never mix.
+Each file is inspected once (:func:`inspect_files`), then combined by coverage.py.
+Input files are kept (the staging directory is removed as a whole afterwards).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 A job (``covtasks run --job ID``) writes ``<job_dir>/<ID>/`` with a visible name that
 artifact uploads keep: ``coverage.db`` (the job's combined data) and ``manifest.json``
-(who measured what, where, how). ``covtasks combine`` reads the manifests first and
+(who measured what, where, how: :class:`covtasks.metrics.JobManifest`, checked on
+reading by :func:`read_job`). ``covtasks combine`` reads the manifests first and
 refuses, with the whole list of what is wrong, a missing or duplicate job, a job whose
 suite was not stable, jobs from different commits, branch mixed with line-only data,
 or different source roots. Paths recorded on other machines are remapped to this

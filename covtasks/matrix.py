@@ -1,5 +1,6 @@
-"""The CI matrix's data: a job's manifest, the jobs' suites summed, their paths
-remapped onto this checkout.
+"""The CI matrix's data: a job's manifest filled in (its format is
+:class:`covtasks.metrics.JobManifest`'s), the jobs' suites summed
+(:meth:`covtasks.metrics.Suite.combined`), their paths remapped onto this checkout.
 
 A job (``run --job ID``) runs the stable stage and measurement like ``run`` and writes
 its output directory instead of metrics (no gate: one job is not the whole picture).

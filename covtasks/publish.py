@@ -1,4 +1,5 @@
-"""Outputs: the metrics JSON, html and Cobertura XML reports, and the step summary.
+"""Outputs: the metrics JSON, the kept combined data, and the step summary (the html
+and Cobertura XML reports are ``covtasks.htmlxml``'s).
 
 The metrics JSON is coverage.py's own JSON report, unchanged (``jq
 '.totals.percent_covered'`` works), plus one top-level ``covtasks`` object with a
