@@ -5,7 +5,7 @@ Each baseline is ``{"date", "timestamp", "commit", "overall", "domains": {...},
 any, for the file ratchet) is optional: entries written before it are read as they are,
 and readers that predate it ignore it, so the format stays 1. A re-run on the same
 commit replaces that commit's entry (a run with uncommitted changes writes none: see
-``covtasks.report``); everything else is kept verbatim, including older flat entries
+``covtasks.orchestrate``); everything else is kept verbatim, including older flat entries
 (``{"date", "overall", "governance", ...}``) written by hand-rolled scripts. A file
 that cannot be read as a trend is refused, never overwritten.
 """
