@@ -92,6 +92,15 @@ def metrics(**drop: bool) -> dict[str, str]:
     return {METRICS: json.dumps({k: v for k, v in doc.items() if k not in drop})}
 
 
+def metrics_with_files(files: dict[str, Any]) -> dict[str, str]:
+    """A metrics JSON like covtasks writes, with coverage.py's ``files`` object."""
+    doc = json.loads(metrics()[METRICS])
+    figure = {"percent_covered": 84.0}
+    names = ("governance", "security", "episodes")
+    doc["covtasks"]["domains"] = dict.fromkeys(names, figure)
+    return {METRICS: json.dumps({**doc, "files": files})}
+
+
 def write_data(path: Path, root: Path, *, branch: bool) -> None:
     """A real coverage.py data file measuring the project's own files."""
     data = coverage.CoverageData(basename=str(path))
@@ -287,6 +296,31 @@ CASES = [
         key("tolerance", "-1"),
     ),
     Case(
+        "file_fail_under-101",
+        f"{PP}.file_fail_under: expected a number from 0 to 100, got 101",
+        key("file_fail_under", "101"),
+    ),
+    Case(
+        "file_fail_under-string",
+        f"{PP}.file_fail_under: expected a number from 0 to 100, got '80'",
+        key("file_fail_under", '"80"'),
+    ),
+    Case(
+        "max_missing-negative",
+        f"{PP}.max_missing: expected a whole number >= 0, got -1",
+        key("max_missing", "-1"),
+    ),
+    Case(
+        "max_missing-fraction",
+        f"{PP}.max_missing: expected a whole number, got 2.5",
+        key("max_missing", "2.5"),
+    ),
+    Case(
+        "max_missing-misspelled",
+        f"{PP}.max_mising: unknown key (did you mean 'max_missing'?)",
+        key("max_mising", "3"),
+    ),
+    Case(
         "diff_fail_under-200",
         f"{PP}.diff_fail_under: expected a number from 0 to 100, got 200",
         key("diff_fail_under", "200"),
@@ -385,6 +419,21 @@ CASES = [
         domain("extra", 'paths = ["pkg/gov/**"]\nfail_under = "high"'),
     ),
     Case(
+        "domain-file_fail_under-negative",
+        f"{PP}.domains.extra.file_fail_under: expected a number from 0 to 100, got -5",
+        domain("extra", 'paths = ["pkg/gov/**"]\nfile_fail_under = -5'),
+    ),
+    Case(
+        "domain-max_missing-true",
+        f"{PP}.domains.extra.max_missing: expected a whole number, got true",
+        domain("extra", 'paths = ["pkg/gov/**"]\nmax_missing = true'),
+    ),
+    Case(
+        "domain-file-fail-under-misspelled",
+        f"{PP}.domains.extra.file_fail_undr: unknown key (did you mean 'file_fail_under'?)",
+        domain("extra", 'paths = ["pkg/gov/**"]\nfile_fail_undr = 80'),
+    ),
+    Case(
         "domain-key-path",
         f"{PP}.domains.extra.path: unknown key (did you mean 'paths'?)",
         domain("extra", 'path = ["pkg/gov/**"]'),
@@ -444,6 +493,12 @@ CASES = [
         "gate-no-files",
         "coverage.json: the metrics JSON has no 'files' object",
         metrics(files=True),
+        ("gate",),
+    ),
+    Case(
+        "gate-file-summary-missing",
+        "coverage.json: files.pkg/x.py.summary is not a coverage.py file summary",
+        {**metrics_with_files({"pkg/x.py": {}}), **key("file_fail_under", "80")},
         ("gate",),
     ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),

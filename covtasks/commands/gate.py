@@ -13,7 +13,7 @@ from covtasks.commands import _options
 from covtasks.config import load_config
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK
 from covtasks.figures import display_percent
-from covtasks.gate import Verdict
+from covtasks.gate import FILE_FAIL_UNDER, MAX_MISSING, Check, Verdict
 from covtasks.publish import step_summary
 from covtasks.tables import Column, Table
 
@@ -46,6 +46,17 @@ CHECK_COLUMNS = (Column("", width=4), Column("", width=10), Column("", width=16)
 SUMMARY_COLUMNS = (Column("Check"), Column("Name"), Column("Result"), Column("Detail"))
 
 
+def scope_text(check: Check, precision: int) -> str:
+    """A file_fail_under or max_missing check's result cell."""
+    if check.kind == MAX_MISSING:
+        relation = "<=" if check.passed else ">"
+        return f"{check.missing} missing {relation} max_missing = {check.max_missing}"
+    shown = display_percent(check.percent, precision)
+    if check.file is not None:
+        return f"{check.file} {shown}% < {check.fail_under:g}"
+    return f"every file >= {check.fail_under:g} (lowest {shown}%)"
+
+
 def report(verdict: Verdict, release: bool, out: TextIO) -> None:
     title = "release gate" if release else "gate"
     rows = []
@@ -55,10 +66,15 @@ def report(verdict: Verdict, release: bool, out: TextIO) -> None:
             text = f"{display_percent(check.percent, verdict.precision)}% {threshold}"
         elif check.kind == "ratchet":
             text = check.detail or "no drop"
+        elif check.kind in (FILE_FAIL_UNDER, MAX_MISSING):
+            text = scope_text(check, verdict.precision)
         else:
             text = check.detail or "ok"
         rows.append(("ok" if check.passed else "FAIL", check.kind, check.name, text))
-    checks = Table(CHECK_COLUMNS, tuple(rows))
+    # The kind column widens only for the longer kinds (file_fail_under, max_missing).
+    kind_width = max([CHECK_COLUMNS[1].width or 0, *(len(c.kind) for c in verdict.checks)])
+    columns = (CHECK_COLUMNS[0], Column("", width=kind_width), *CHECK_COLUMNS[2:])
+    checks = Table(columns, tuple(rows))
     verdict_line = (
         f"covtasks: {title} passed"
         if verdict.passed
@@ -76,7 +92,9 @@ def report(verdict: Verdict, release: bool, out: TextIO) -> None:
                 c.kind,
                 c.name,
                 "ok" if c.passed else ":x: FAIL",
-                c.detail or display_percent(c.percent, verdict.precision) + "%",
+                scope_text(c, verdict.precision)
+                if c.kind in (FILE_FAIL_UNDER, MAX_MISSING)
+                else c.detail or display_percent(c.percent, verdict.precision) + "%",
             )
             for c in verdict.checks
         ),
