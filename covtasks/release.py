@@ -175,24 +175,6 @@ def suggestion(name: str, percent: float, configured: float | None, precision: i
     return f"fail_under = {value:g}  # now {'unset' if configured is None else f'{configured:g}'}"
 
 
-def suggestions(figures: Figures, cfg: Config) -> list[str]:
-    """TOML lines with the highest thresholds the current figures pass."""
-    lines = [
-        "[tool.covtasks]",
-        suggestion(OVERALL, figures.overall, cfg.fail_under, cfg.precision),
-    ]
-    for domain in cfg.domains:
-        if domain.name in figures.domains:
-            lines += [
-                "",
-                f"[tool.covtasks.domains.{domain.name}]",
-                suggestion(
-                    domain.name, figures.domains[domain.name], domain.fail_under, cfg.precision
-                ),
-            ]
-    return lines
-
-
 def tolerances(cfg: Config) -> dict[str, float]:
     result = {OVERALL: cfg.tolerance}
     for domain in cfg.domains:

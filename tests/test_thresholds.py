@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import BASIC_FILES, Project
+from covtasks.figures import floor_percent
+from covtasks.tomledit import format_number
+from tests.helpers import BASIC_FILES, Project, run_cli
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10
+    import tomli as tomllib
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"
@@ -185,3 +195,105 @@ def test_combine_gates_files_through_the_nox_sessions(project: ProjectFactory) -
     assert failures(result.stdout) == [RULES], result.stdout + result.stderr
     gate = json.loads(p.path(METRICS).read_text())["covtasks"]["gate"]
     assert gate["failures"] == [RULES]
+
+
+# --- gate --suggest --write ----------------------------------------------------------------
+
+COMMENTED = """\
+[tool.pytest.ini_options]
+pythonpath = ["."]
+
+# covtasks: thresholds only ever go up
+[tool.covtasks]
+source = ["pkg"]   # measured
+tests = ["tests"]
+workers = 2
+fail_under   =  50     # overall floor
+file_fail_under = 70
+
+[tool.covtasks.domains.governance]
+paths = ["pkg/gov/**"]
+"fail_under" = 99   # fails now: never lowered
+[tool.covtasks.domains.security]
+paths = [
+  "pkg/sec/*.py",   # fail_under = 1 (a comment, not a key)
+]
+fail_under=50
+file_fail_under = 77.5 # tokens.py is at 77.78
+
+[tool.covtasks.domains.episodes]
+paths = ["pkg/epi/**"]
+"""
+
+
+@pytest.mark.slow
+def test_suggest_write_raises_only_the_set_thresholds(measured: tuple[Project, str]) -> None:
+    p = configured(measured, COMMENTED)
+    overall = json.loads(p.path(METRICS).read_text())["totals"]["percent_covered"]
+    top = format_number(floor_percent(overall, 2), 2)
+    result = p.module("invoke", "cov.gate", "--suggest", "--write")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "covtasks: raised 4 threshold(s) in pyproject.toml:",
+        f"  tool.covtasks.fail_under: 50 -> {top}",
+        "  tool.covtasks.file_fail_under: 70 -> 75",
+        "  tool.covtasks.domains.security.fail_under: 50 -> 77.78",
+        "  tool.covtasks.domains.security.file_fail_under: 77.5 -> 77.78",
+    ]
+    text = p.path("pyproject.toml").read_text()
+    assert text == (
+        COMMENTED.replace("fail_under   =  50 ", f"fail_under   =  {top} ")
+        .replace("file_fail_under = 70", "file_fail_under = 75")
+        .replace("fail_under=50", "fail_under=77.78")
+        .replace("file_fail_under = 77.5 #", "file_fail_under = 77.78 #")
+    )
+    expected = tomllib.loads(COMMENTED)
+    settings = expected["tool"]["covtasks"]
+    settings.update(fail_under=float(top), file_fail_under=75)
+    settings["domains"]["security"].update(fail_under=77.78, file_fail_under=77.78)
+    assert tomllib.loads(text) == expected
+    again = p.run("gate", "--suggest", "--write")
+    assert again.stdout == "covtasks: no threshold to raise: pyproject.toml unchanged\n"
+    assert p.path("pyproject.toml").read_text() == text
+    assert p.run("gate").returncode == 1  # governance's 99 still fails: never lowered
+
+
+@pytest.mark.slow
+def test_suggest_write_refuses_an_inline_table(measured: tuple[Project, str]) -> None:
+    inline = (
+        textwrap.dedent(config())
+        .lstrip("\n")
+        .replace(
+            '[tool.covtasks.domains.governance]\npaths = ["pkg/gov/**"]\nfail_under = 50\n',
+            '[tool.covtasks.domains]\ngovernance = { paths = ["pkg/gov/**"], fail_under = 50 }\n',
+        )
+    )
+    assert "governance = {" in inline
+    p = configured(measured, inline)
+    result = p.run("gate", "--suggest", "--write")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "covtasks: error: pyproject.toml: tool.covtasks.domains.governance.fail_under: "
+        "--write changes only a `key = number` line below its table's [header] (not in an "
+        "inline table or an array of tables): raise this one by hand\n"
+    )
+    assert p.path("pyproject.toml").read_text() == inline
+
+
+@pytest.mark.slow
+def test_suggest_prints_file_fail_under_where_set(measured: tuple[Project, str]) -> None:
+    p = configured(measured, COMMENTED)
+    result = p.run("gate", "--suggest")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "file_fail_under = 75  # now 70" in lines
+    assert "file_fail_under = 77.78  # now 77.5" in lines
+    assert p.path("pyproject.toml").read_text() == COMMENTED
+
+
+def test_write_without_suggest_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "gate", "--write")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "covtasks: error: gate: --write goes with --suggest (`covtasks gate --suggest --write`)\n"
+    )

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from covtasks import release, tables
+from covtasks import release, suggest, tables, tomledit
 from covtasks.commands import _options
-from covtasks.config import load_config
-from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK
+from covtasks.config import Config, display_path, load_config
+from covtasks.covconfig import load_toml
+from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
 from covtasks.figures import display_percent
+from covtasks.files import write_atomic
 from covtasks.gate import FILE_FAIL_UNDER, MAX_MISSING, Check, Verdict
 from covtasks.publish import step_summary
 from covtasks.tables import Column, Table
@@ -28,17 +30,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suggest", action="store_true", help="print the thresholds the current figures support"
     )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="with --suggest: raise the thresholds set in pyproject.toml to those (never lower)",
+    )
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    if args.write and not args.suggest:
+        raise CovtasksError("gate: --write goes with --suggest (`covtasks gate --suggest --write`)")
     cfg = load_config(Path.cwd())
     figures = release.read_metrics((args.metrics or cfg.metrics).resolve())
+    if args.write:
+        write_suggestions(figures, cfg, sys.stdout)
+        return EXIT_OK
     if args.suggest:
-        print("\n".join(release.suggestions(figures, cfg)), file=sys.stdout)
+        print("\n".join(suggest.suggestions(figures, cfg)), file=sys.stdout)
         return EXIT_OK
     verdict = release.evaluate(cfg, figures, release=args.release)
     report(verdict, args.release, sys.stdout)
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
+
+
+def write_suggestions(figures: release.Figures, cfg: Config, out: TextIO) -> None:
+    """Raise the thresholds set in pyproject.toml to what the figures support, and say
+    which changed."""
+    text = cfg.file.read_bytes().decode("utf-8")
+    found = suggest.raises(figures, cfg, load_toml(cfg.file))
+    where = display_path(cfg.file)
+    changed = tomledit.set_numbers(text, {r.path: r.new for r in found}, cfg.precision, where)
+    if not found:
+        print(f"covtasks: no threshold to raise: {where} unchanged", file=out)
+        return
+    write_atomic(cfg.file, changed)
+    lines = [
+        f"  {r.key}: {r.old:g} -> {tomledit.format_number(r.new, cfg.precision)}" for r in found
+    ]
+    print(f"covtasks: raised {len(found)} threshold(s) in {where}:", *lines, sep="\n", file=out)
 
 
 # The gate's checks as text (fixed widths, no header) and in the step summary.
