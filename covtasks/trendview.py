@@ -22,8 +22,8 @@ from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.figures import display_percent
-from covtasks.files import write_atomic
 from covtasks.gate import threshold_check
+from covtasks.publication import publication
 from covtasks.tables import RIGHT, Column, Table
 from covtasks.trend import Baseline, baselines, load_entries
 
@@ -215,15 +215,17 @@ def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     path, history = load_history(cfg)
     trend_rows = rows(history, args.last, cfg.precision)
     written: list[str] = []
-    if args.svg is not None:
-        labels, series = chart_data(trend_rows)
-        svg = render_trend_svg(labels, series, thresholds=thresholds(cfg, list(series)))
-        write_atomic(args.svg, svg)
-        written.append(f"svg: {display_path(args.svg)}")
-    if args.badge is not None:
-        badge = overall_badge(history[-1].overall, cfg)
-        write_atomic(args.badge, badge)
-        written.append(f"badge: {display_path(args.badge)}")
+    with publication() as pub:  # the chart and the badge both, or neither
+        if args.svg is not None:
+            labels, series = chart_data(trend_rows)
+            svg = render_trend_svg(labels, series, thresholds=thresholds(cfg, list(series)))
+            pub.write_text(args.svg, svg)
+            written.append(f"svg: {display_path(args.svg)}")
+        if args.badge is not None:
+            badge = overall_badge(history[-1].overall, cfg)
+            pub.write_text(args.badge, badge)
+            written.append(f"badge: {display_path(args.badge)}")
+        pub.commit()
     if args.markdown:
         print(markdown_table(trend_rows), file=out)
     else:
