@@ -230,8 +230,8 @@ def test_the_chart_and_the_badge_are_written_both_or_neither(project: ProjectFac
 def test_the_launcher_reports_a_data_file_it_cannot_save_in_one_line(
     project: ProjectFactory,
 ) -> None:
-    # No xdist: the launcher is the only measured process (a worker's own save is
-    # coverage.py's, at its exit).
+    # No xdist: the launcher is the only measured process (an xdist worker's data is
+    # saved by coverage.py's own exit handler, which prints its traceback).
     toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 0")
     p = project(extra={"pyproject.toml": toml})
     good_run(p)
