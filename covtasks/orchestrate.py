@@ -12,6 +12,7 @@ functions that run after the measurement import them in their bodies.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from covtasks import jobs, measure, metrics, pytestargs, stable, stablerun, trend
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
-from covtasks.files import check_writable
+from covtasks.files import check_writable, locked
 from covtasks.measure import RunOutput, Worker
+from covtasks.publication import publication
 from covtasks.stablerun import say
 
 if TYPE_CHECKING:
@@ -61,6 +63,13 @@ def check_outputs(cfg: Config) -> None:
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
         raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
+    if cfg.html is not None and (cfg.html == cfg.root or cfg.html in cfg.root.parents):
+        # The report directory is swapped whole when it is published.
+        raise CovtasksError(
+            f"{cfg.html} is the project directory or above it: the html report needs a "
+            "directory of its own",
+            f"{cfg.file}: tool.covtasks.html",
+        )
     outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
     for label, output in outputs.items():
         if output is not None:
@@ -277,60 +286,70 @@ def publish_and_gate(
     report = json_report(cov, staging / "coverage.json", cfg.precision)
     analysis = analyse(report, cfg.domains, cfg.root)
     warnings = source_warnings(cfg, analysis)  # the last check that can refuse the data
-    reports = Reports(
-        cov,
-        coverage_spec(cfg, staging / measure.DATA_NAME),
-        html=cfg.html,
-        xml=cfg.xml,
-        cwd=cfg.root,
-        env=measure.importable_env(os.environ),
-    )
-    reports.start()
-    try:
-        members = {d.name: d.files for d in analysis.domains}
-        found = scopes(cfg, analysis.per_file, members)
-        verdict = evaluate(analysis, cfg.fail_under, cfg.precision, found)
-        git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
-        stamp = now()
-        section = covtasks_section(
-            cfg,
-            analysis,
-            verdict,
-            suite=suite,
-            jobs=jobs,
-            git=git,
-            timestamp=stamp,
-            completeness=completeness or CHECKED,
+    with publication() as pub, contextlib.ExitStack() as trend_lock:
+        # Every output is prepared beside its target first; all replace theirs at the end.
+        reports = Reports(
+            cov,
+            coverage_spec(cfg, staging / measure.DATA_NAME),
+            html=pub.directory(cfg.html) if cfg.html is not None else None,
+            xml=pub.file(cfg.xml) if cfg.xml is not None else None,
+            cwd=cfg.root,
+            env=measure.importable_env(os.environ),
         )
-        reports.finish()
-    finally:
-        reports.stop()
+        reports.start()
+        try:
+            members = {d.name: d.files for d in analysis.domains}
+            found = scopes(cfg, analysis.per_file, members)
+            verdict = evaluate(analysis, cfg.fail_under, cfg.precision, found)
+            git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
+            stamp = now()
+            section = covtasks_section(
+                cfg,
+                analysis,
+                verdict,
+                suite=suite,
+                jobs=jobs,
+                git=git,
+                timestamp=stamp,
+                completeness=completeness or CHECKED,
+            )
+            reports.finish()
+        finally:
+            reports.stop()
+        history: list[dict[str, Any]] = []
+        write_metrics(
+            cfg.metrics, report, section.to_json(), report_file=staging / "coverage.json", pub=pub
+        )
+        keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA, pub=pub)
+        trend_lines: list[str] = []
+        if cfg.trend is not None and git.dirty:
+            # A baseline is a statement about a commit: a run with uncommitted changes
+            # never stands as, or replaces, its commit's entry.
+            trend_lines = [
+                f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
+                "project or untracked files under the measured source (commit them, then run "
+                "again to record this commit's baseline)"
+            ]
+        elif cfg.trend is not None:
+            trend_lines = [f"trend: {display_path(cfg.trend)}"]
+            entry = trend.make_entry(
+                date=stamp.date().isoformat(),
+                timestamp=stamp.isoformat(),
+                commit=git.commit,
+                overall=analysis.overall.percent,
+                domains={d.name: d.numbers.percent for d in analysis.domains},
+                flaky=len(suite.flaky),
+                missing=missing_counts(report["files"]),
+            )
+            trend_lock.enter_context(locked(cfg.root / measure.STAGING_PARENT / "trend.lock"))
+            history = trend.stage(pub, cfg.trend, entry)
+        table_rows = rows(analysis, verdict, cfg.fail_under)
+        summary = summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history))
+        step_summary(summary, pub)
+        pub.commit()
+        if cfg.trend is not None and not git.dirty:
+            trend.remove_unfinished(cfg.trend)
     written = [f"{label}: {display_path(path)}" for label, path in cfg.reports()]
-    history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section.to_json(), report_file=staging / "coverage.json")
-    keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    trend_lines: list[str] = []
-    if cfg.trend is not None and git.dirty:
-        # A baseline is a statement about a commit: a run with uncommitted changes
-        # never stands as, or replaces, its commit's entry.
-        trend_lines = [
-            f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
-            "project or untracked files under the measured source (commit them, then run "
-            "again to record this commit's baseline)"
-        ]
-    elif cfg.trend is not None:
-        trend_lines = [f"trend: {display_path(cfg.trend)}"]
-        entry = trend.make_entry(
-            date=stamp.date().isoformat(),
-            timestamp=stamp.isoformat(),
-            commit=git.commit,
-            overall=analysis.overall.percent,
-            domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.flaky),
-            missing=missing_counts(report["files"]),
-        )
-        history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
-    table_rows = rows(analysis, verdict, cfg.fail_under)
     say(
         out,
         "",
@@ -343,5 +362,4 @@ def publish_and_gate(
         *written,
         *verdict_lines(verdict),
     )
-    step_summary(summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history)))
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

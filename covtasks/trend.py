@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from covtasks.errors import CovtasksError
-from covtasks.files import locked, unfinished_writes, write_json_atomic
+from covtasks.files import locked, unfinished_writes
+from covtasks.publication import Publication, publication
 
 FORMAT = 1
 # String-valued keys a flat (legacy) entry may carry besides its figures.
@@ -210,17 +211,31 @@ def make_entry(
     return entry
 
 
+def stage(pub: Publication, path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Prepare the trend with ``entry`` merged in as part of ``pub``; the new entries.
+
+    The caller holds the trend's lock from here until ``pub`` is committed."""
+    entries = merge(load_entries(path), entry)
+    text = json.dumps({"format": FORMAT, "baselines": entries}, indent=2) + "\n"
+    pub.write_text(path, text)
+    return entries
+
+
+def remove_unfinished(path: Path) -> None:
+    """Under the lock, after a commit: a temp file left beside the trend now is from a
+    writer that was killed mid-write (the trend itself is intact): remove it."""
+    for stale in unfinished_writes(path):
+        stale.unlink(missing_ok=True)
+
+
 def append(path: Path, entry: dict[str, Any], lock: Path) -> list[dict[str, Any]]:
-    """Locked read-merge-write of the trend file; returns the new entries.
+    """Locked read-merge-write of the trend file alone; returns the new entries.
 
     ``lock`` lives in the project's private ``.covtasks/`` directory, so no lock file
     appears beside a trend that is committed to the repository.
     """
-    with locked(lock):
-        entries = merge(load_entries(path), entry)
-        write_json_atomic(path, {"format": FORMAT, "baselines": entries})
-        # Writers hold the lock, so a temp file left beside the trend now is from a
-        # writer that was killed mid-write (the trend itself is intact): remove it.
-        for stale in unfinished_writes(path):
-            stale.unlink(missing_ok=True)
+    with locked(lock), publication() as pub:
+        entries = stage(pub, path, entry)
+        pub.commit()
+        remove_unfinished(path)
     return entries
