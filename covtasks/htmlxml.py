@@ -7,8 +7,9 @@ while this one writes the XML: on a machine with two cores the two take the time
 the slower. A second process costs about a quarter of a second (interpreter, imports,
 reading the data), about what the XML report of 50 files takes, so smaller projects
 write both here. Reports start only once the data has passed covtasks' checks (a refused
-run writes nothing), and the metrics and trend are written only after both reports
-succeeded, as before.
+run writes nothing). Both are written to temp paths of a ``covtasks.publication``
+(the html report to a temp directory, in either process), which replace the configured
+ones together with the metrics and trend, or not at all.
 """
 
 from __future__ import annotations

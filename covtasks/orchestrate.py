@@ -12,11 +12,12 @@ functions that run after the measurement import them in their bodies.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from covtasks import jobs, measure, metrics, pytestargs, stable, stablerun, trend
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
-from covtasks.files import check_writable
+from covtasks.files import check_writable, locked
 from covtasks.measure import RunOutput, Worker
+from covtasks.publication import publication
 from covtasks.stablerun import say
 
 if TYPE_CHECKING:
@@ -61,6 +63,13 @@ def check_outputs(cfg: Config) -> None:
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
         raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
+    if cfg.html is not None and (cfg.html == cfg.root or cfg.html in cfg.root.parents):
+        # The report directory is swapped whole when it is published.
+        raise CovtasksError(
+            f"{cfg.html} is the project directory or above it: the html report needs a "
+            "directory of its own",
+            f"{cfg.file}: tool.covtasks.html",
+        )
     outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
     for label, output in outputs.items():
         if output is not None:
@@ -109,12 +118,11 @@ def publish_run(
     cov = make_coverage(cfg, staging / measure.DATA_NAME)
     try:
         combine_files(cov, output.data_files)
-        job = {
-            "id": "local",
-            "workers": len(output.workers),
-            "data_files": len(output.data_files),
-            "core": measure.measurement_core(cfg),
-        }
+        job = metrics.JobRecord.local(
+            workers=len(output.workers),
+            data_files=len(output.data_files),
+            core=measure.measurement_core(cfg),
+        )
         return publish_and_gate(cfg, cov, staging, suite, [job], out)
     finally:
         close_data(cov)
@@ -177,7 +185,7 @@ def combine(
     Without an expectation (``--expect`` or ``expected_jobs``) nothing is combined: a
     missing job must always be detected, so "whatever is there" is said explicitly
     (``--expect any``) and recorded as ``completeness: unchecked``."""
-    from covtasks.combine import check_consistent, combine_files, inspect_data_file
+    from covtasks.combine import combine_inspected, inspect_files
     from covtasks.matrix import combined_suite, remap_jobs, unmapped_error
     from covtasks.publish import CHECKED, UNCHECKED
     from covtasks.report import close_data, make_coverage
@@ -194,14 +202,14 @@ def combine(
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
     # Refuse bad job data before anything is created (.covtasks/ included).
-    suite = metrics.Suite.from_json(combined_suite(found), "combined suite")
-    check_consistent([inspect_data_file(j.data_file) for j in found])
+    suite = combined_suite(found)
+    data = inspect_files([j.data_file for j in found])
     staging = measure.make_staging(cfg.root)
     cov = None
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         remap_jobs(cov, cfg.root, found)
-        combine_files(cov, [j.data_file for j in found])
+        combine_inspected(cov, data)
         unmapped_error(cov, cfg.root)
         unchecked = wanted == jobs.ANY
         say(
@@ -245,7 +253,7 @@ def publish_and_gate(
     cov: coverage.Coverage,
     staging: Path,
     suite: metrics.Suite,
-    jobs: Sequence[Mapping[str, Any]],
+    jobs: Sequence[metrics.JobRecord],
     out: TextIO,
     *,
     completeness: str | None = None,
@@ -253,7 +261,8 @@ def publish_and_gate(
     """Analyse combined data, write metrics/reports/trend, print the verdict
     (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
     from covtasks.figures import analyse
-    from covtasks.gate import evaluate
+    from covtasks.fileratchet import missing_counts
+    from covtasks.gate import evaluate, scopes
     from covtasks.gitinfo import git_info
     from covtasks.htmlxml import Reports
     from covtasks.publish import (
@@ -277,57 +286,70 @@ def publish_and_gate(
     report = json_report(cov, staging / "coverage.json", cfg.precision)
     analysis = analyse(report, cfg.domains, cfg.root)
     warnings = source_warnings(cfg, analysis)  # the last check that can refuse the data
-    reports = Reports(
-        cov,
-        coverage_spec(cfg, staging / measure.DATA_NAME),
-        html=cfg.html,
-        xml=cfg.xml,
-        cwd=cfg.root,
-        env=measure.importable_env(os.environ),
-    )
-    reports.start()
-    try:
-        verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
-        git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
-        stamp = now()
-        section = covtasks_section(
-            cfg,
-            analysis,
-            verdict,
-            suite=suite,
-            jobs=jobs,
-            git=git,
-            timestamp=stamp,
-            completeness=completeness or CHECKED,
+    with publication() as pub, contextlib.ExitStack() as trend_lock:
+        # Every output is prepared beside its target first; all replace theirs at the end.
+        reports = Reports(
+            cov,
+            coverage_spec(cfg, staging / measure.DATA_NAME),
+            html=pub.directory(cfg.html) if cfg.html is not None else None,
+            xml=pub.file(cfg.xml) if cfg.xml is not None else None,
+            cwd=cfg.root,
+            env=measure.importable_env(os.environ),
         )
-        reports.finish()
-    finally:
-        reports.stop()
+        reports.start()
+        try:
+            members = {d.name: d.files for d in analysis.domains}
+            found = scopes(cfg, analysis.per_file, members)
+            verdict = evaluate(analysis, cfg.fail_under, cfg.precision, found)
+            git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
+            stamp = now()
+            section = covtasks_section(
+                cfg,
+                analysis,
+                verdict,
+                suite=suite,
+                jobs=jobs,
+                git=git,
+                timestamp=stamp,
+                completeness=completeness or CHECKED,
+            )
+            reports.finish()
+        finally:
+            reports.stop()
+        history: list[dict[str, Any]] = []
+        write_metrics(
+            cfg.metrics, report, section.to_json(), report_file=staging / "coverage.json", pub=pub
+        )
+        keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA, pub=pub)
+        trend_lines: list[str] = []
+        if cfg.trend is not None and git.dirty:
+            # A baseline is a statement about a commit: a run with uncommitted changes
+            # never stands as, or replaces, its commit's entry.
+            trend_lines = [
+                f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
+                "project or untracked files under the measured source (commit them, then run "
+                "again to record this commit's baseline)"
+            ]
+        elif cfg.trend is not None:
+            trend_lines = [f"trend: {display_path(cfg.trend)}"]
+            entry = trend.make_entry(
+                date=stamp.date().isoformat(),
+                timestamp=stamp.isoformat(),
+                commit=git.commit,
+                overall=analysis.overall.percent,
+                domains={d.name: d.numbers.percent for d in analysis.domains},
+                flaky=len(suite.flaky),
+                missing=missing_counts(report["files"]),
+            )
+            trend_lock.enter_context(locked(cfg.root / measure.STAGING_PARENT / "trend.lock"))
+            history = trend.stage(pub, cfg.trend, entry)
+        table_rows = rows(analysis, verdict, cfg.fail_under)
+        summary = summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history))
+        step_summary(summary, pub)
+        pub.commit()
+        if cfg.trend is not None and not git.dirty:
+            trend.remove_unfinished(cfg.trend)
     written = [f"{label}: {display_path(path)}" for label, path in cfg.reports()]
-    history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
-    keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
-    trend_lines: list[str] = []
-    if cfg.trend is not None and git.dirty:
-        # A baseline is a statement about a commit: a run with uncommitted changes
-        # never stands as, or replaces, its commit's entry.
-        trend_lines = [
-            f"trend: {display_path(cfg.trend)} not updated: uncommitted changes in the "
-            "project or untracked files under the measured source (commit them, then run "
-            "again to record this commit's baseline)"
-        ]
-    elif cfg.trend is not None:
-        trend_lines = [f"trend: {display_path(cfg.trend)}"]
-        entry = trend.make_entry(
-            date=stamp.date().isoformat(),
-            timestamp=stamp.isoformat(),
-            commit=git.commit,
-            overall=analysis.overall.percent,
-            domains={d.name: d.numbers.percent for d in analysis.domains},
-            flaky=len(suite.flaky),
-        )
-        history = trend.append(cfg.trend, entry, cfg.root / measure.STAGING_PARENT / "trend.lock")
-    table_rows = rows(analysis, verdict, cfg.fail_under)
     say(
         out,
         "",
@@ -340,5 +362,4 @@ def publish_and_gate(
         *written,
         *verdict_lines(verdict),
     )
-    step_summary(summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history)))
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

@@ -10,7 +10,8 @@ ns = Collection()
 ns.add_collection(covtasks.tasks.ns, name="cov")
 ```
 
-Then ``inv cov.coverage --pytest-args "-k auth"``, ``inv cov.gate --release``,
+Then ``inv cov.coverage --pytest-args "-k auth"``,
+``inv cov.gate --release [--base main]``, ``inv cov.gate --suggest --write``,
 ``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
 invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
 arguments to covtasks. invoke is optional: ``pip install "covtasks[invoke]"``.
@@ -84,13 +85,27 @@ def combine(c: Context, expect: str = "", extra: str = "") -> None:
     help={
         "release": "also demand fresh metrics for HEAD and no drop against the trend",
         "metrics": "the metrics JSON to gate (default: the configured one)",
+        "base": "with --release: compare with the trend entry of the merge-base of this "
+        "git ref and HEAD (a pull request's target branch)",
+        "suggest": "print the thresholds the current figures support",
+        "write": "with --suggest: raise the thresholds in pyproject.toml (never lower)",
         "extra": _EXTRA,
     }
 )
-def gate(c: Context, release: bool = False, metrics: str = "", extra: str = "") -> None:
-    """Check the thresholds against a metrics JSON."""
-    args = ["--release"] if release else []
-    run_covtasks(c, "gate", *args, *_option("--metrics", metrics), *shlex.split(extra))
+def gate(
+    c: Context,
+    release: bool = False,
+    metrics: str = "",
+    base: str = "",
+    suggest: bool = False,
+    write: bool = False,
+    extra: str = "",
+) -> None:
+    """Check the thresholds against a metrics JSON (or suggest higher ones)."""
+    flags = [("--release", release), ("--suggest", suggest), ("--write", write)]
+    args = [flag for flag, on in flags if on]
+    args += [*_option("--metrics", metrics), *_option("--base", base)]
+    run_covtasks(c, "gate", *args, *shlex.split(extra))
 
 
 @task(help={"svg": "write an SVG chart here", "badge": "write a badge here", "extra": _EXTRA})
