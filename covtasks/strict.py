@@ -98,7 +98,9 @@ def finite(value: object) -> TypeGuard[float]:
     """A finite int or float, not a bool (JSON's NaN and Infinity are not figures)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return math.isfinite(value)
+    # An int is finite however long (math.isfinite would convert it to a float first,
+    # and overflow past 1e308).
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def percent(value: object) -> TypeGuard[float]:
