@@ -76,6 +76,7 @@ class Config:
     trend: Path | None = Path(DEFAULT_TREND)
     html: Path | None = None
     xml: Path | None = None
+    lcov: Path | None = None
     stable: StableConfig = field(default_factory=StableConfig)
     domains: tuple[Domain, ...] = ()
     coverage_file: Path | None = None
@@ -88,11 +89,14 @@ class Config:
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
-        return [self.metrics, self.trend, self.html, self.xml, self.root / ".covtasks"]
+        reports = [self.html, self.xml, self.lcov]
+        return [self.metrics, self.trend, *reports, self.root / ".covtasks"]
 
     def reports(self) -> list[tuple[str, Path]]:
-        """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file)."""
-        return [(label, path) for label, path in (("html", self.html), ("xml", self.xml)) if path]
+        """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file),
+        ("lcov", file)."""
+        reports = (("html", self.html), ("xml", self.xml), ("lcov", self.lcov))
+        return [(label, path) for label, path in reports if path]
 
     def source_dirs(self) -> list[Path]:
         """The absolute paths handed to coverage.py as ``[run] source``."""
@@ -274,6 +278,7 @@ TOP_KEYS = (
     Key("trend", _path_or_off, DEFAULT_TREND, "the trend JSON; false turns it off"),
     Key("html", _path_or_off, None, "directory of coverage.py's html report", "off"),
     Key("xml", _path_or_off, None, "Cobertura XML file", "off"),
+    Key("lcov", _path_or_off, None, "coverage.py's LCOV report file", "off"),
     Key("stable", _stable, {}, "what counts as a stable suite (a table)"),
     Key("domains", _domains, {}, "named groups of source files (a table of tables)"),
     Key("core", _core, "auto", "coverage core; $COVERAGE_CORE wins"),

@@ -1,4 +1,4 @@
-"""The html and Cobertura XML reports, written side by side.
+"""The html, Cobertura XML and LCOV reports; html and XML written side by side.
 
 coverage.py analyses every file again for each report, so a project that asks for
 both pays twice, one after the other. When both are configured, the html report is
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import coverage
 from coverage.exceptions import CoverageException
 
 from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
+from covtasks.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,15 @@ def _xml(cov: coverage.Coverage, outfile: Path) -> None:
     cov.xml_report(outfile=str(outfile))
 
 
+def _lcov(cov: coverage.Coverage, outfile: Path) -> None:
+    """coverage.py's LCOV report, replaced atomically: coverage.py writes it to stdout
+    (``outfile="-"``), caught here, and the text goes through the atomic writer."""
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        cov.lcov_report(outfile="-")
+    write_atomic(outfile, text.getvalue())
+
+
 def _failure(exc: BaseException) -> str:
     return f"writing reports failed: {' '.join(str(exc).split())}"
 
@@ -77,6 +88,7 @@ class Reports:
         *,
         html: Path | None,
         xml: Path | None,
+        lcov: Path | None = None,
         cwd: Path,
         env: Mapping[str, str],
         side_by_side_from: int = SIDE_BY_SIDE_FILES,
@@ -85,6 +97,7 @@ class Reports:
         self.spec = spec
         self.html = html
         self.xml = xml
+        self.lcov = lcov
         self.cwd = cwd
         self.env = dict(env)
         self.side_by_side_from = side_by_side_from
@@ -119,7 +132,9 @@ class Reports:
                 _html(self.cov, self.html)
             if self.xml is not None:
                 _xml(self.cov, self.xml)
-        except (CoverageException, OSError) as exc:
+            if self.lcov is not None:
+                _lcov(self.cov, self.lcov)
+        except (CoverageException, OSError, CovtasksError) as exc:
             self.stop()
             raise CovtasksError(_failure(exc)) from exc
         if self.child is not None:

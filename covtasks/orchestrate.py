@@ -56,12 +56,13 @@ def check_outputs(cfg: Config) -> None:
     publish; they need no test run."""
     if cfg.trend is not None:
         trend.load_entries(cfg.trend)
-    for label, path in (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml)):
+    files = (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml), ("lcov", cfg.lcov))
+    for label, path in files:
         if path is not None and path.is_dir():
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
         raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
-    outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
+    outputs = {**dict(files), "html": cfg.html}
     for label, output in outputs.items():
         if output is not None:
             check_writable(output, label)
@@ -282,6 +283,7 @@ def publish_and_gate(
         coverage_spec(cfg, staging / measure.DATA_NAME),
         html=cfg.html,
         xml=cfg.xml,
+        lcov=cfg.lcov,
         cwd=cfg.root,
         env=measure.importable_env(os.environ),
     )

@@ -25,7 +25,7 @@ TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, precision, branch, metrics, trend, "
-    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir"
+    "html, xml, lcov, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -136,6 +136,8 @@ BAD = [
      "expected a path (or false to turn it off), got true"),
     ("xml-array", SRC + "xml = []", "tool.covtasks.xml",
      "expected a path (or false to turn it off), got an array"),
+    ("lcov-number", SRC + "lcov = 1", "tool.covtasks.lcov",
+     "expected a path (or false to turn it off), got 1"),
     # tables of the wrong shape
     ("stable-not-table", SRC + "stable = 3", "tool.covtasks.stable",
      "expected a table, got 3"),
@@ -344,6 +346,7 @@ def test_overlapping_domains_are_accepted(root: Path) -> None:
         pytest.param("trend = false", "trend", None, id="trend-false"),
         pytest.param("html = false", "html", None, id="html-false"),
         pytest.param("xml = false", "xml", None, id="xml-false"),
+        pytest.param("lcov = false", "lcov", None, id="lcov-false"),
     ],
 )
 def test_false_turns_an_output_off(root: Path, body: str, field: str, expected: None) -> None:
