@@ -15,13 +15,13 @@ from covtasks.chart import render_trend_svg
 from covtasks.commands import _options
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_OK, CovtasksError
-from covtasks.files import write_atomic
+from covtasks.files import write_atomic, write_json_atomic
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Show the last baselines of the trend file with the change against the previous "
-        "one; optionally write an SVG chart and a badge."
+        "one; optionally write an SVG chart and a badge (SVG or shields.io endpoint JSON)."
     )
     parser.add_argument(
         "--last",
@@ -33,6 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--svg", type=Path, metavar="FILE", help="write a trend chart (SVG)")
     parser.add_argument(
         "--badge", type=Path, metavar="FILE", help="write a badge of the latest overall (SVG)"
+    )
+    parser.add_argument(
+        "--badge-json",
+        type=Path,
+        metavar="FILE",
+        help="write the same badge as a shields.io endpoint JSON",
     )
     parser.add_argument(
         "--markdown", action="store_true", help="print a GitHub Markdown table instead"
@@ -78,6 +84,9 @@ def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         badge = trendview.overall_badge(history[-1].overall, cfg)
         write_atomic(args.badge, badge)
         written.append(f"badge: {display_path(args.badge)}")
+    if args.badge_json is not None:
+        write_json_atomic(args.badge_json, trendview.overall_badge_json(history[-1].overall, cfg))
+        written.append(f"badge-json: {display_path(args.badge_json)}")
     if args.markdown:
         print(trendview.markdown_table(trend_rows), file=out)
     else:
