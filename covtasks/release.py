@@ -11,7 +11,7 @@ rules (figures -> checks -> verdict); commands/gate.py prints them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +97,25 @@ def freshness(figures: Figures, head: str | None) -> list[Check]:
     return checks
 
 
+def previous_baseline(
+    baselines: Sequence[trend.Baseline],
+    head: str | None,
+    among: Collection[str] | None = None,
+) -> trend.Baseline | None:
+    """The last baseline of another commit than ``head`` (pure): what the ratchet and the
+    pull-request comment compare against. With ``among``, only a baseline of one of
+    those commits. An entry measured with uncommitted changes (``"dirty": true``, from
+    older trend files) is never a baseline."""
+    return next(
+        (
+            b
+            for b in reversed(baselines)
+            if b.commit != head and not b.dirty and (among is None or b.commit in among)
+        ),
+        None,
+    )
+
+
 def ratchet(
     figures: Figures,
     baselines: Sequence[trend.Baseline],
@@ -105,9 +124,8 @@ def ratchet(
     precision: int,
 ) -> list[Check]:
     """No figure may drop, beyond its tolerance, against the last baseline of another
-    commit (pure). Figures the baseline lacks are new and pass. An entry measured with
-    uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
-    previous = next((b for b in reversed(baselines) if b.commit != head and not b.dirty), None)
+    commit (pure, :func:`previous_baseline`). Figures the baseline lacks are new and pass."""
+    previous = previous_baseline(baselines, head)
     if previous is None:
         return []
     against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
