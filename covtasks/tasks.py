@@ -11,6 +11,7 @@ ns.add_collection(covtasks.tasks.ns, name="cov")
 ```
 
 Then ``inv cov.coverage --pytest-args "-k auth"``, ``inv cov.gate --release``,
+``inv cov.diff --base origin/main --annotate github``, ``inv cov.comment``,
 ``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
 invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
 arguments to covtasks. invoke is optional: ``pip install "covtasks[invoke]"``.
@@ -93,11 +94,51 @@ def gate(c: Context, release: bool = False, metrics: str = "", extra: str = "") 
     run_covtasks(c, "gate", *args, *_option("--metrics", metrics), *shlex.split(extra))
 
 
-@task(help={"svg": "write an SVG chart here", "badge": "write a badge here", "extra": _EXTRA})
-def trend(c: Context, svg: str = "", badge: str = "", extra: str = "") -> None:
+@task(
+    help={
+        "svg": "write an SVG chart here",
+        "badge": "write a badge here",
+        "badge-json": "write the badge as a shields.io endpoint JSON here",
+        "extra": _EXTRA,
+    }
+)
+def trend(
+    c: Context, svg: str = "", badge: str = "", badge_json: str = "", extra: str = ""
+) -> None:
     """Show the coverage trend."""
     args = [*_option("--svg", svg), *_option("--badge", badge)]
+    args += _option("--badge-json", badge_json)
     run_covtasks(c, "trend", *args, *shlex.split(extra))
+
+
+@task(
+    help={
+        "base": "the git ref to compare with, e.g. origin/main (required)",
+        "annotate": "also print annotations of the uncovered changed lines: github",
+        "fail-under": "exit 1 below this patch coverage",
+        "extra": _EXTRA,
+    }
+)
+def diff(
+    c: Context, base: str = "", annotate: str = "", fail_under: str = "", extra: str = ""
+) -> None:
+    """Coverage of the lines changed since a git ref."""
+    args = [*_option("--base", base), *_option("--annotate", annotate)]
+    args += _option("--fail-under", fail_under)
+    run_covtasks(c, "diff", *args, *shlex.split(extra))
+
+
+@task(
+    help={
+        "base": "compare with the baseline of the merge-base with this ref; patch coverage",
+        "output": "write the comment to this file (default: print it)",
+        "extra": _EXTRA,
+    }
+)
+def comment(c: Context, base: str = "", output: str = "", extra: str = "") -> None:
+    """Write the pull-request comment (Markdown)."""
+    args = [*_option("--base", base), *_option("--output", output)]
+    run_covtasks(c, "comment", *args, *shlex.split(extra))
 
 
 @task(help={"extra": _EXTRA})
@@ -106,4 +147,4 @@ def doctor(c: Context, extra: str = "") -> None:
     run_covtasks(c, "doctor", *shlex.split(extra))
 
 
-ns = Collection("cov", coverage, combine, gate, trend, doctor)
+ns = Collection("cov", coverage, combine, gate, trend, diff, comment, doctor)
