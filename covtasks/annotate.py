@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from covtasks.diffcov import PatchResult, absolute, spans
+from covtasks.diffcov import PatchResult, spans
 
 # GitHub shows at most 10 warning annotations per step (and 50 per job).
 CAP = 10
@@ -39,7 +39,7 @@ class Annotation:
 def repo_path(root: Path, name: str, top: Path) -> str:
     """A measured file's name (relative to the project ``root`` or absolute) relative to
     the repository's top level, with ``/`` separators (symlinks resolved on both sides)."""
-    real = os.path.realpath(absolute(root, name))
+    real = os.path.realpath(os.path.join(root, name))  # not normcase'd: GitHub's case
     return Path(os.path.relpath(real, os.path.realpath(top))).as_posix()
 
 
