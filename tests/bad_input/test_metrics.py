@@ -27,6 +27,11 @@ CASES = [
         "not a directory",
         {**key("metrics", '"blocker/coverage.json"'), "blocker": "a file\n"},
     ),
+    Case(
+        "lcov-is-a-directory",
+        "coverage.lcov: is a directory, expected a file path for lcov",
+        {**key("lcov", '"out/coverage.lcov"'), "out/coverage.lcov/keep": ""},
+    ),
     # gate: the metrics JSON
     Case(
         "gate-no-totals",
@@ -42,6 +47,14 @@ CASES = [
     ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
     Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
+    # comment reads the same metrics
+    Case(
+        "comment-no-files",
+        "coverage.json: the metrics JSON has no 'files' object",
+        metrics(files=True),
+        ("comment",),
+    ),
+    Case("comment-no-metrics", "coverage.json: no metrics file", {}, ("comment",)),
 ]
 
 
