@@ -1,11 +1,12 @@
 """GitHub workflow-command annotations of the uncovered changed lines (``diff --annotate``).
 
-Pure: :func:`find` turns a :class:`~covtasks.diffcov.PatchResult` into one
-:class:`Annotation` per run of consecutive uncovered changed statements (the ranges the
-text report lists), with paths relative to the repository root as GitHub needs them;
-:func:`github` renders them as ``::warning`` commands, escaped by GitHub's rules
-(``%``, CR and LF in the message; also ``:`` and ``,`` in properties), at most
-:data:`CAP` of them and one ``::notice`` that summarises the rest.
+Pure but for resolving symlinks: :func:`find` turns a
+:class:`~covtasks.diffcov.PatchResult` into one :class:`Annotation` per run of
+consecutive uncovered changed statements (the ranges the text report lists), with paths
+relative to the repository root as GitHub needs them; :func:`github` renders them as
+``::warning`` commands, escaped by GitHub's rules (``%``, CR and LF in the message;
+also ``:`` and ``,`` in properties), at most :data:`CAP` of them and one ``::notice``
+that summarises the rest.
 """
 
 from __future__ import annotations
