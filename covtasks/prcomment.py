@@ -19,7 +19,7 @@ from covtasks.diffcov import PatchResult
 from covtasks.figures import Numbers, display_percent
 from covtasks.figures import should_fail_under as fails
 from covtasks.gate import Verdict
-from covtasks.metrics import Suite
+from covtasks.suites import Suite
 from covtasks.tables import RIGHT, Column, Table
 from covtasks.trend import Baseline
 from covtasks.trendview import cell, short_commit

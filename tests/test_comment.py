@@ -14,8 +14,8 @@ from markdown_it.token import Token
 from covtasks.diffcov import FilePatch, PatchResult
 from covtasks.figures import DomainNumbers, Numbers
 from covtasks.gate import Check, Verdict
-from covtasks.metrics import FlakyTest, Suite
 from covtasks.prcomment import MARKER, Facts, Patch, render, sparkline
+from covtasks.suites import FlakyTest, Suite
 from covtasks.trend import Baseline
 from tests.helpers import BASIC_FILES, Project, git, run_cli
 
