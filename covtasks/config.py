@@ -93,12 +93,10 @@ class Config:
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
-        reports = [self.html, self.xml, self.lcov]
-        return [self.metrics, self.trend, *reports, self.root / ".covtasks"]
+        return [self.metrics, self.trend, self.html, self.xml, self.lcov, self.root / ".covtasks"]
 
     def reports(self) -> list[tuple[str, Path]]:
-        """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file),
-        ("lcov", file)."""
+        """The configured coverage.py reports besides the JSON: html (a dir), xml, lcov."""
         reports = (("html", self.html), ("xml", self.xml), ("lcov", self.lcov))
         return [(label, path) for label, path in reports if path]
 
