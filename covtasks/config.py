@@ -25,6 +25,7 @@ from covtasks.tomlread import Reader, describe
 
 DEFAULT_METRICS = "tests/coverage_reports/metrics/coverage.json"
 DEFAULT_TREND = "tests/coverage_reports/trends/coverage_trend.json"
+DEFAULT_DURATIONS = "tests/coverage_reports/durations.json"
 DOMAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 # Names that would collide with the rows and keys covtasks writes itself.
 RESERVED_DOMAINS = frozenset({"overall", "total", "totals", "unassigned", "(unassigned)"})
@@ -85,10 +86,12 @@ class Config:
     diff_fail_under: float | None = None
     job_dir: Path = Path("coverage-jobs")
     dynamic_context: bool = False
+    durations: Path | None = Path(DEFAULT_DURATIONS)
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
-        return [self.metrics, self.trend, self.html, self.xml, self.root / ".covtasks"]
+        written = [self.metrics, self.trend, self.html, self.xml, self.durations]
+        return [*written, self.root / ".covtasks"]
 
     def reports(self) -> list[tuple[str, Path]]:
         """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file)."""
@@ -281,6 +284,13 @@ TOP_KEYS = (
     Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
     Key("diff_fail_under", _percent_or_none, None, "default --fail-under of covtasks diff"),
     Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
+    Key(
+        "durations",
+        _path_or_off,
+        DEFAULT_DURATIONS,
+        "per-test durations: run and combine write them, run --shard balances by them; "
+        "false turns them off",
+    ),
 )
 STABLE_KEYS = (
     Key("reruns", _reruns, 1, "failed tests rerun alone this many times (0-5)"),

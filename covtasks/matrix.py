@@ -27,7 +27,15 @@ from covtasks.publish import now, versions
 from covtasks.stable import SuiteResult
 
 
-def job_manifest(cfg: Config, job_id: str, suite: SuiteResult, data_files: int) -> dict[str, Any]:
+def job_manifest(
+    cfg: Config,
+    job_id: str,
+    suite: SuiteResult,
+    data_files: int,
+    facts: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A job's manifest; ``facts`` adds what it recorded of its tests (durations, the
+    shard it ran)."""
     git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
     return {
         "format": jobs.MANIFEST_FORMAT,
@@ -49,6 +57,7 @@ def job_manifest(cfg: Config, job_id: str, suite: SuiteResult, data_files: int) 
         "suite": {**suite.to_json(), "reasons": suite.reasons()},
         "data_file": jobs.DATA,
         "data_files_combined": data_files,
+        **(facts or {}),
     }
 
 
