@@ -51,17 +51,17 @@ def parse_shard(text: str) -> Shard:
 
 
 def group_of(job_id: str, shard: Shard) -> str:
-    """The suite a shard job belongs to: its job id without the shard number
-    (``py3.13-shard2`` -> ``py3.13-shard``). The shard number must stand alone in the
-    job id (no digit next to it), as each shard's job id must differ."""
-    found = list(re.finditer(rf"(?<!\d){shard.index}(?!\d)", job_id))
-    if not found:
+    """The suite a shard job belongs to: its job id without the shard number, which
+    must be the job id's last number (``py3.13-shard2`` -> ``py3.13-shard``), so that
+    the shards of one suite differ in it alone."""
+    numbers = list(re.finditer(r"\d+", job_id))
+    if not numbers or int(numbers[-1].group()) != shard.index:
         raise CovtasksError(
-            f"job id {job_id!r} must contain the shard number {shard.index} (e.g. "
-            f"{job_id}-shard{shard.index}), so that each shard is its own job",
+            f"job id {job_id!r} must end its numbers with the shard number {shard.index} "
+            "(e.g. py3.13-shard2), so that each shard is its own job of one suite",
             "--shard",
         )
-    last = found[-1]
+    last = numbers[-1]
     return job_id[: last.start()] + job_id[last.end() :]
 
 

@@ -30,6 +30,12 @@ METRICS = "tests/coverage_reports/metrics/coverage.json"
         ("py{39,313}", ["py39", "py313"]),
         ("py{39,313}-{linux,mac}", ["py39-linux", "py39-mac", "py313-linux", "py313-mac"]),
         ("{a}", ["a"]),
+        (
+            "py{3.9,3.13}-shard{1..2}",
+            ["py3.9-shard1", "py3.9-shard2", "py3.13-shard1", "py3.13-shard2"],
+        ),
+        ("s{3..1}", ["s3", "s2", "s1"]),
+        ("s{01..2}", ["s1", "s2"]),
     ],
 )
 def test_expand_braces(text: str, expected: list[str]) -> None:

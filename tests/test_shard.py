@@ -41,19 +41,27 @@ def test_parse_shard_refuses(text: str, message: str) -> None:
     ("job", "part", "group"),
     [
         ("py3.13-shard2", Shard(2, 4), "py3.13-shard"),
-        ("shard1-py3.11", Shard(1, 2), "shard-py3.11"),  # the 1 of 3.11 is not alone
-        ("py312-2-of-4", Shard(2, 4), "py312--of-4"),
-        ("a1-b1", Shard(1, 3), "a1-b"),  # the last standalone number
+        ("py3.13-shard3", Shard(3, 4), "py3.13-shard"),  # not the 3 of 3.13
+        ("a1-b1", Shard(1, 3), "a1-b"),
         ("s12", Shard(12, 12), "s"),
+        ("py312-shard02-linux", Shard(2, 4), "py312-shard-linux"),
     ],
 )
 def test_group_of(job: str, part: Shard, group: str) -> None:
     assert shard.group_of(job, part) == group
 
 
-@pytest.mark.parametrize(("job", "part"), [("py313", Shard(2, 4)), ("s12", Shard(1, 2))])
-def test_group_needs_the_shard_number_in_the_job_id(job: str, part: Shard) -> None:
-    with pytest.raises(CovtasksError, match="must contain the shard number"):
+@pytest.mark.parametrize(
+    ("job", "part"),
+    [
+        ("py-shard", Shard(2, 4)),
+        ("s12", Shard(1, 2)),
+        ("shard2-py3.13", Shard(2, 4)),  # shard 1 would be another suite than shard 3
+        ("py312-2-of-4", Shard(2, 4)),
+    ],
+)
+def test_group_needs_the_shard_number_last_in_the_job_id(job: str, part: Shard) -> None:
+    with pytest.raises(CovtasksError, match="must end its numbers with the shard number"):
         shard.group_of(job, part)
 
 

@@ -139,7 +139,7 @@ def test_the_whole_suite_combines(shards: tuple[Project, Path]) -> None:
         (("--job", "s4", "--shard", "4/3"), "--shard: shard '4/3': K must be from 1 to N"),
         (("--job", "s1", "--shard", "x/3"), "--shard: expected K/N (e.g. 2/4), got 'x/3'"),
         (("--shard", "1/3"), "--shard: --shard needs --job ID: a shard is one CI job"),
-        (("--job", "py313", "--shard", "2/3"), "--shard: job id 'py313' must contain the shard"),
+        (("--job", "py313", "--shard", "2/3"), "--shard: job id 'py313' must end its numbers"),
     ],
 )
 def test_bad_shard_values_exit_2_before_any_test(
