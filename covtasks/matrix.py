@@ -75,6 +75,15 @@ def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
     totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
     for key in SUITE_COUNTS:
         totals[key] = sum(s.count(key) for _, s in suites)
+    # Every shard of a suite deselects the same tests (the project's own deselection,
+    # before the split): count them once per suite.
+    groups: dict[str, int] = {}
+    for job, suite in suites:
+        group = _shard_group(job.manifest)
+        if group is not None:
+            groups[group] = max(groups.get(group, 0), suite.count("deselected"))
+            totals["deselected"] -= suite.count("deselected")
+    totals["deselected"] += sum(groups.values())
     totals["flaky"] = [
         {"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun, "job": j.id}
         for j, s in suites
@@ -87,6 +96,12 @@ def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
     # failure anywhere keeps it in quarantine.
     totals["quarantined_passed"] = sorted(passed - failed)
     return totals
+
+
+def _shard_group(manifest: Mapping[str, Any]) -> str | None:
+    section = manifest.get("shard")
+    group = section.get("group") if isinstance(section, dict) else None
+    return group if isinstance(group, str) else None
 
 
 def remap_jobs(cov: coverage.Coverage, root: Path, found: Sequence[jobs.Job]) -> None:

@@ -146,6 +146,17 @@ def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
     }
 
 
+def test_shards_of_one_suite_count_its_deselected_tests_once(tmp_path: Path) -> None:
+    def shard(job_id: str, group: str, deselected: int) -> jobs.Job:
+        suite = {"stable": True, "passed": 2, "deselected": deselected}
+        return fake_job(job_id, tmp_path, suite=suite, shard={"group": group})
+
+    found = [shard("a-1", "a-", 3), shard("a-2", "a-", 3), shard("b-1", "b-", 3)]
+    found.append(fake_job("whole", tmp_path, suite={"stable": True, "deselected": 1}))
+    suite = matrix.combined_suite(found)
+    assert (suite["passed"], suite["deselected"]) == (6, 7)
+
+
 def test_a_malformed_suite_in_a_manifest_is_one_error_naming_it(tmp_path: Path) -> None:
     found = [
         fake_job("a", tmp_path),

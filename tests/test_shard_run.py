@@ -161,3 +161,13 @@ def test_a_malformed_durations_file_exits_2_before_any_test(project: ProjectFact
         f"covtasks: error: {p.path(DURATIONS)}: durations['t'] is not a number of seconds >= 0\n"
     )
     assert not p.path(".covtasks").exists()
+
+
+def test_nox_coverage_session_runs_one_shard(project: ProjectFactory) -> None:
+    noxfile = 'import covtasks.nox\n\ncovtasks.nox.install(venv_backend="none")\n'
+    p = project(extra={"noxfile.py": noxfile})
+    result = p.module("nox", "-s", "coverage", "--", "--job", "py-shard2", "--shard", "2/2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = manifest(p.path("coverage-jobs"), "py-shard2")["shard"]
+    assert (ran["index"], ran["count"], ran["group"]) == (2, 2, "py-shard")
+    assert 0 < len(expand(ran["ran"])) < 5
