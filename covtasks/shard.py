@@ -88,10 +88,13 @@ def _deal(weights: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
 
 
 def split_by_files(selection: Sequence[str], count: int) -> list[list[str]]:
-    """Whole test files dealt to the shards by their number of tests."""
+    """Whole test files dealt to the shards by their number of tests; with fewer
+    files than shards, single tests (so that no shard is left empty needlessly)."""
     sizes: dict[str, int] = {}
     for nodeid in selection:
         sizes[file_of(nodeid)] = sizes.get(file_of(nodeid), 0) + 1
+    if len(sizes) < count:
+        return [sorted(s) for s in _deal([(n, 1.0) for n in selection], count)]
     files = _deal([(f, float(n)) for f, n in sizes.items()], count)
     where = {f: i for i, chosen in enumerate(files) for f in chosen}
     shards: list[list[str]] = [[] for _ in range(count)]

@@ -81,7 +81,9 @@ SUITE = [
         (1, [SUITE]),
         (2, [SUITE[:3], SUITE[3:]]),
         (3, [SUITE[:3], SUITE[4:], SUITE[3:4]]),
-        (4, [SUITE[:3], SUITE[4:], SUITE[3:4], []]),
+        # Fewer files than shards: single tests, dealt in sorted order.
+        (4, [[SUITE[0], SUITE[4]], [SUITE[1], SUITE[5]], SUITE[2:3], SUITE[3:4]]),
+        (7, [[n] for n in SUITE] + [[]]),
     ],
 )
 def test_split_by_files_deals_whole_files_largest_first(
