@@ -4,13 +4,14 @@ A generated suite of uneven tests (seeded: most take 10-50 ms, some 0.1-0.3 s, a
 0.6-1.0 s; files of very different sizes; each test sleeps its time, so that a test's
 time does not depend on the machine's load) is measured, each round:
 
-1. unsharded: ``covtasks run`` (it writes the durations file);
+1. unsharded: one CI job with the whole suite (``run --job all``), combined alone;
 2. in N shards without a durations file (split by test files);
-3. in N shards with the durations file of step 1 (split by durations), then
+3. in N shards with the durations file (written by an untimed ``covtasks run`` before
+   the rounds; the tests sleep, so their times do not change), then
    ``covtasks combine --expect 'b-shard{1..N}'``;
 4. a one-test job (``run --job s1 --shard 1/1 -k <one test>``): the fixed cost every
-   covtasks process pays (interpreter and pytest start-up, collection, coverage
-   combine, manifest), which N shards pay N times.
+   covtasks job pays (interpreter and pytest start-up, collection, coverage combine,
+   manifest), which N shards pay N times.
 
 Balance = the slowest shard's test time / the mean shard's (test times: the durations
 each shard's manifest records); target <= 1.15 with durations (the file split is
@@ -144,17 +145,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             for k in range(1, count + 1)
         ]
 
-    run("run")  # warm-up (bytecode caches), and a first durations file
+    run("run")  # warm-up (bytecode caches), and the durations file
+    recorded = (root / DURATIONS).read_bytes()
     rows: list[list[object]] = []
     unsharded, by_files, by_durations, fixed = [], [], [], []
     balance_files, balance_durations = [], []
     same = True
     for r in range(rounds):
-        (root / DURATIONS).unlink(missing_ok=True)
-        unsharded.append(run("run"))
+        unsharded.append(run("run", "--job", "all", "--job-dir", str(base / "all")))
+        run("combine", str(base / "all"), "--expect", "all")
         whole = measured(root / ".covtasks" / ".coverage")
-        recorded = (root / DURATIONS).read_bytes()
-        (root / DURATIONS).unlink()
+        (root / DURATIONS).unlink()  # combine wrote it again
         jobs_files = base / f"jobs-files-{r}"
         by_files.append(sum(shards(jobs_files)))
         balance_files.append(balance(shard_times(jobs_files, count)))
@@ -164,29 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         balance_durations.append(balance(shard_times(jobs, count)))
         run("combine", str(jobs), "--expect", f"b-shard{{1..{count}}}")
         same = same and measured(root / ".covtasks" / ".coverage") == whole
-        fixed.append(
-            run(
-                "run",
-                "--job",
-                "s1",
-                "--shard",
-                "1/1",
-                "--job-dir",
-                str(base / "one"),
-                "-k",
-                quickest.split("::")[1],
-            )
-        )
+        one = ("--job-dir", str(base / "one"), "-k", quickest.split("::")[1])
+        fixed.append(run("run", "--job", "s1", "--shard", "1/1", *one))
         shutil.rmtree(jobs_files)
         rows.append(
             [
-                r + 1,
-                unsharded[-1],
-                by_files[-1],
-                by_durations[-1],
-                fixed[-1],
-                f"{balance_files[-1]:.3f}",
-                f"{balance_durations[-1]:.3f}",
+                *(r + 1, unsharded[-1], by_files[-1], by_durations[-1], fixed[-1]),
+                *(f"{balance_files[-1]:.3f}", f"{balance_durations[-1]:.3f}"),
             ]
         )
     print(

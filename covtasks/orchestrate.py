@@ -57,12 +57,14 @@ def check_outputs(cfg: Config) -> None:
     publish; they need no test run."""
     if cfg.trend is not None:
         trend.load_entries(cfg.trend)
-    for label, path in (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml)):
+    files = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml}
+    files["durations"] = cfg.durations
+    for label, path in files.items():
         if path is not None and path.is_dir():
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
         raise CovtasksError("is a file, expected a directory for html", str(cfg.html))
-    outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
+    outputs = {**files, "html": cfg.html}
     for label, output in outputs.items():
         if output is not None:
             check_writable(output, label)

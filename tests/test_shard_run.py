@@ -153,14 +153,28 @@ def test_bad_shard_values_exit_2_before_any_test(
     assert not p.path(".covtasks").exists()
 
 
-def test_a_malformed_durations_file_exits_2_before_any_test(project: ProjectFactory) -> None:
+@pytest.mark.parametrize("args", [(), ("--job", "s1", "--shard", "1/2")], ids=["run", "shard"])
+def test_a_malformed_durations_file_exits_2_before_any_test(
+    project: ProjectFactory, args: tuple[str, ...]
+) -> None:
     p = project(extra={DURATIONS: '{"format": 1, "durations": {"t": "slow"}}'})
-    result = run_cli(p.root, "run", "--job", "s1", "--shard", "1/2")
+    result = run_cli(p.root, "run", *args)
     assert result.returncode == 2
     assert result.stderr == (
         f"covtasks: error: {p.path(DURATIONS)}: durations['t'] is not a number of seconds >= 0\n"
     )
     assert not p.path(".covtasks").exists()
+
+
+def test_a_durations_directory_exits_2_before_any_test(project: ProjectFactory) -> None:
+    p = project()
+    p.path(DURATIONS).mkdir(parents=True)
+    result = run_cli(p.root, "run")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"covtasks: error: {p.path(DURATIONS)}: is a directory, expected a file path for "
+        "durations\n"
+    )
 
 
 def test_nox_coverage_session_runs_one_shard(project: ProjectFactory) -> None:
