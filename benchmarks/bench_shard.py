@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import common
+import projects
 
 BALANCE_TARGET = 1.15
 OVERHEAD_TARGET = 1.10
@@ -90,7 +91,7 @@ def generate(root: Path, scale: float) -> str:
             )
             quickest = min(quickest, (seconds, f"tests/test_f{f}.py::test_{f}_{t:02d}"))
         files[f"tests/test_f{f}.py"] = "".join(lines)
-    common.write_files(root, files)
+    projects.write_files(root, files)
     return quickest[1]
 
 
@@ -113,7 +114,7 @@ def shard_times(jobs: Path, count: int) -> list[float]:
     times = []
     for k in range(1, count + 1):
         manifest = json.loads((jobs / f"b-shard{k}" / "manifest.json").read_text())
-        times.append(sum(manifest["durations"]["durations"].values()))
+        times.append(sum(manifest["durations"].values()))
     return times
 
 

@@ -284,13 +284,7 @@ TOP_KEYS = (
     Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
     Key("diff_fail_under", _percent_or_none, None, "default --fail-under of covtasks diff"),
     Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
-    Key(
-        "durations",
-        _path_or_off,
-        DEFAULT_DURATIONS,
-        "per-test durations: run and combine write them, run --shard balances by them; "
-        "false turns them off",
-    ),
+    Key("durations", _path_or_off, DEFAULT_DURATIONS, "per-test durations for run --shard"),
 )
 STABLE_KEYS = (
     Key("reruns", _reruns, 1, "failed tests rerun alone this many times (0-5)"),

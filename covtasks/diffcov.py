@@ -12,31 +12,28 @@ The semantics are diff-cover's defaults, so the two tools agree on the same data
 - no measured line changed means 100%.
 
 The pure core is :func:`parse_unified_diff` and :func:`patch_coverage`; the rest is
-rendering and the git / file shell.
+rendering and the git / file shell. The command's printing is in
+:mod:`covtasks.commands.diff`.
 """
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from covtasks import metrics, tables
-from covtasks.config import Config, Domain, display_path
+from covtasks.config import Domain, display_path
 from covtasks.constants import OVERALL, UNASSIGNED
-from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, CovtasksError
+from covtasks.errors import CovtasksError
 from covtasks.figures import DomainNumbers, Numbers, display_percent, total
-from covtasks.figures import should_fail_under as fails
 from covtasks.git import GitError
 from covtasks.git import run as run_git
-from covtasks.gitinfo import git_info
 from covtasks.globs import Matcher
-from covtasks.publish import step_summary
 from covtasks.tables import RIGHT, Column, Table
 
 DEV_NULL = "/dev/null"
@@ -171,7 +168,8 @@ class PatchResult:
         return self.overall.statements == 0
 
 
-def _absolute(root: Path, name: str) -> str:
+def absolute(root: Path, name: str) -> str:
+    """``name`` (relative to ``root`` or absolute) normalised for comparing paths."""
     return os.path.normcase(os.path.normpath(os.path.join(str(root), name)))
 
 
@@ -187,10 +185,10 @@ def patch_coverage(
 ) -> PatchResult:
     """Coverage of the ``changed`` lines (paths relative to ``root`` or absolute) in
     coverage.py's JSON ``report``; changed files it does not measure are ignored."""
-    measured = {_absolute(root, name): name for name in report["files"]}
+    measured = {absolute(root, name): name for name in report["files"]}
     files: list[FilePatch] = []
     for path in sorted(changed):
-        name = measured.get(_absolute(root, path))
+        name = measured.get(absolute(root, path))
         if name is None:
             continue
         entry = report["files"][name]
@@ -212,15 +210,20 @@ def patch_coverage(
     return PatchResult(overall, tuple(rows), tuple(files))
 
 
+def spans(lines: Iterable[int]) -> list[tuple[int, int]]:
+    """``[12, 13, 14, 20]`` -> ``[(12, 14), (20, 20)]``: runs of consecutive numbers."""
+    result: list[tuple[int, int]] = []
+    for n in sorted(set(lines)):
+        if result and n == result[-1][1] + 1:
+            result[-1] = (result[-1][0], n)
+        else:
+            result.append((n, n))
+    return result
+
+
 def ranges(lines: Iterable[int]) -> str:
     """``[12, 13, 14, 20]`` -> ``"12-14, 20"``."""
-    spans: list[list[int]] = []
-    for n in sorted(set(lines)):
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans(lines))
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -310,6 +313,7 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
 
 
 def untracked(root: Path) -> list[str]:
+    """Untracked files (not ignored) of the checkout, as absolute paths."""
     top = toplevel(root)
     out = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z")
     return [str(top / name) for name in out.split("\0") if name]
@@ -328,52 +332,3 @@ def load_report(path: Path) -> dict[str, Any]:
             if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
                 raise CovtasksError(f"files[{name!r}].{key} is not a list of line numbers", where)
     return dict(data)
-
-
-def _notes(cfg: Config, report: Mapping[str, Any]) -> list[str]:
-    """Warnings that the figures may mislead: stale metrics, untracked measured files."""
-    notes: list[str] = []
-    measured_at = metrics.Recorded.from_json(report.get("covtasks")).commit
-    head = git_info(cfg.root).commit or ""  # honours COVTASKS_COMMIT, as `run` does
-    if measured_at and measured_at != head:
-        notes.append(
-            f"covtasks: warning: the metrics were measured at {measured_at[:7]}, HEAD is "
-            f"{head[:7]}: line numbers may not match; run `covtasks run` again"
-        )
-    measured = {_absolute(cfg.root, name) for name in report["files"]}
-    new = [display_path(Path(p)) for p in untracked(cfg.root) if _absolute(cfg.root, p) in measured]
-    if new:
-        notes.append(
-            "covtasks: note: untracked files are not part of the diff (as in diff-cover; "
-            f"`git add` them to count them): {', '.join(new)}"
-        )
-    return notes
-
-
-def report_patch(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
-    report = load_report((args.metrics or cfg.metrics).resolve())
-    base = merge_base(cfg.root, args.base)
-    result = patch_coverage(changed_lines(cfg.root, base), report, cfg.domains, cfg.root)
-    shown = display_percent(result.percent, cfg.precision) + "%"
-    n = result.overall
-    lines = [
-        f"patch coverage of the changes since {args.base} (merge-base {base[:7]}, "
-        "working tree included)",
-        text(result, cfg.precision),
-        *_notes(cfg, report),
-    ]
-    if not result.nothing_measured:
-        lines.append(
-            f"covtasks: {n.covered_lines} of {n.statements} changed lines covered: {shown}"
-        )
-    fail_under = args.fail_under if args.fail_under is not None else cfg.diff_fail_under
-    failed = fail_under is not None and fails(result.percent, fail_under, cfg.precision)
-    if fail_under is not None:
-        verdict = "is below" if failed else "meets"
-        lines.append(f"covtasks: patch coverage {shown} {verdict} diff_fail_under = {fail_under:g}")
-    print("\n".join(lines), file=out)
-    step_summary(
-        f"### Patch coverage since {args.base}\n\n{markdown(result, cfg.precision)}\n\n"
-        + "\n".join(line for line in lines[-2:] if line.startswith("covtasks:"))
-    )
-    return EXIT_BELOW_THRESHOLD if failed else EXIT_OK

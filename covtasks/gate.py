@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from covtasks import metrics
 from covtasks.constants import OVERALL
 from covtasks.figures import Analysis, display_percent, should_fail_under
 
@@ -44,21 +44,13 @@ class Verdict:
     def lines(self) -> list[str]:
         return [c.message(self.precision) for c in self.failures]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "passed": self.passed,
-            "failures": self.lines(),
-            "checks": [
-                {
-                    "name": c.name,
-                    "kind": c.kind,
-                    "percent": c.percent,
-                    "fail_under": c.fail_under,
-                    "passed": c.passed,
-                }
-                for c in self.checks
-            ],
-        }
+    def record(self) -> metrics.GateRecord:
+        """The verdict as the metrics record it."""
+        checks = [
+            metrics.CheckRecord(c.name, c.kind, c.percent, c.fail_under, c.passed)
+            for c in self.checks
+        ]
+        return metrics.GateRecord(self.passed, tuple(self.lines()), tuple(checks))
 
 
 def threshold_check(name: str, percent: float, fail_under: float | None, precision: int) -> Check:

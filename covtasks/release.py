@@ -1,11 +1,12 @@
-"""``covtasks gate``: thresholds from a metrics JSON, and the release gate.
+"""The rules of ``covtasks gate``: thresholds from a metrics JSON, and the release gate.
 
 ``gate`` re-checks the overall and per-domain ``fail_under`` of the current
 configuration against the figures of a metrics file. ``gate --release`` also demands
 that the metrics are fresh (measured on HEAD, from a clean tree, by a stable suite)
 and that no figure dropped, beyond its tolerance, against the last trend baseline of
 another commit (the ratchet). ``gate --suggest`` prints the thresholds the current
-figures would support, so a team can raise the floor.
+figures would support, so a team can raise the floor. This module owns the pure
+rules (figures -> checks -> verdict); commands/gate.py prints them.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
-from covtasks import metrics, tables, trend
+from covtasks import metrics, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
 from covtasks.figures import display_percent, floor_percent, should_fail_under
 from covtasks.gate import Check, Verdict, evaluate_figures
 from covtasks.gitinfo import git_info
-from covtasks.publish import step_summary
-from covtasks.tables import Column, Table
 
 
 @dataclass(frozen=True)
@@ -198,46 +196,3 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
     return evaluate_figures(
         figures.overall, domains, thresholds, cfg.fail_under, cfg.precision, extra
     )
-
-
-# The gate's checks as text (fixed widths, no header) and in the step summary.
-CHECK_COLUMNS = (Column("", width=4), Column("", width=10), Column("", width=16), Column(""))
-SUMMARY_COLUMNS = (Column("Check"), Column("Name"), Column("Result"), Column("Detail"))
-
-
-def report(verdict: Verdict, release: bool, out: TextIO) -> None:
-    title = "release gate" if release else "gate"
-    rows = []
-    for check in verdict.checks:
-        if check.kind == "fail_under":
-            threshold = "-" if check.fail_under is None else f">= {check.fail_under:g}"
-            text = f"{display_percent(check.percent, verdict.precision)}% {threshold}"
-        elif check.kind == "ratchet":
-            text = check.detail or "no drop"
-        else:
-            text = check.detail or "ok"
-        rows.append(("ok" if check.passed else "FAIL", check.kind, check.name, text))
-    checks = Table(CHECK_COLUMNS, tuple(rows))
-    verdict_line = (
-        f"covtasks: {title} passed"
-        if verdict.passed
-        else f"covtasks: {title} failed: {len(verdict.failures)} check(s)"
-    )
-    lines = [f"covtasks {title}:"]
-    lines += tables.text(checks, header=False, indent="  ", sep=" ").splitlines()
-    lines.append(verdict_line)
-    lines += [f"  - {line}" for line in verdict.lines()]
-    print("\n".join(lines), file=out)
-    summary = Table(
-        SUMMARY_COLUMNS,
-        tuple(
-            (
-                c.kind,
-                c.name,
-                "ok" if c.passed else ":x: FAIL",
-                c.detail or display_percent(c.percent, verdict.precision) + "%",
-            )
-            for c in verdict.checks
-        ),
-    )
-    step_summary(f"### Coverage {title}\n\n{tables.markdown(summary)}\n\n{verdict_line}")

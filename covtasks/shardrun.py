@@ -16,7 +16,6 @@ from covtasks import durations, shard
 from covtasks.config import Config, display_path
 from covtasks.errors import CovtasksError
 from covtasks.jobs import MANIFEST, Job
-from covtasks.shardcheck import MANIFEST_KEY
 from covtasks.staging import DURATIONS_ENV, RESULTS_FILE, SHARD_ENV, SHARD_FILE
 
 # The key of a job manifest that holds its tests' durations (as a durations file does).
@@ -77,15 +76,14 @@ def shard_line(job_id: str, rec: shard.ShardRecord, note: str) -> str:
 
 def job_facts(
     staging: Path, job_id: str, group: str | None, part: shard.Shard | None, out: TextIO
-) -> dict[str, Any]:
+) -> tuple[dict[str, float], shard.ShardRecord | None]:
     """What a job's manifest adds about its tests: their durations and, for a shard,
     its record (printed with how the selection was split)."""
-    facts: dict[str, Any] = {DURATIONS_KEY: durations.to_json(run_durations(staging))}
-    if part is not None and group is not None and (staging / SHARD_FILE).is_file():
-        rec, note = record(staging, group, part)
-        facts[MANIFEST_KEY] = rec.to_json()
-        print(shard_line(job_id, rec, note), file=out)
-    return facts
+    if part is None or group is None or not (staging / SHARD_FILE).is_file():
+        return run_durations(staging), None
+    rec, note = record(staging, group, part)
+    print(shard_line(job_id, rec, note), file=out)
+    return run_durations(staging), rec
 
 
 def jobs_durations(found: Sequence[Job]) -> dict[str, float]:

@@ -1,31 +1,26 @@
-"""``covtasks trend``: the trend file as a table, a Markdown table, an SVG chart, a badge.
+"""The trend file as a table, a Markdown table, an SVG chart, a badge.
 
 The core is pure: :func:`rows` turns normalised baselines into :class:`TrendRow` values
 (figures at the configured precision, each with its change against the previous
 baseline), and :func:`table` / :func:`markdown_table` / :func:`chart_data` render them.
-:func:`execute` is the thin I/O shell. Flat legacy entries and current entries mix
+:mod:`covtasks.commands.trend` is the thin I/O shell. Flat legacy entries and current entries mix
 freely: both are read through :func:`covtasks.trend.baselines`.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import TextIO
 
 from covtasks import tables
-from covtasks.chart import badge_text, render_badge, render_trend_svg
-from covtasks.config import Config, display_path
+from covtasks.chart import badge_text, render_badge
+from covtasks.config import Config
 from covtasks.constants import OVERALL
-from covtasks.errors import EXIT_OK, CovtasksError
 from covtasks.figures import display_percent
-from covtasks.files import write_atomic
 from covtasks.gate import threshold_check
 from covtasks.tables import RIGHT, Column, Table
-from covtasks.trend import Baseline, baselines, load_entries
+from covtasks.trend import Baseline
 
 DEFAULT_LAST = 10
 SHORT_SHA = 7
@@ -173,28 +168,6 @@ def thresholds(cfg: Config, names: Sequence[str]) -> dict[str, float]:
     return result
 
 
-def load_history(cfg: Config) -> tuple[Path, list[Baseline]]:
-    """The configured trend file and its baselines; an error when there is nothing to
-    show (trend turned off, no file yet, no baseline in it)."""
-    if cfg.trend is None:
-        raise CovtasksError(
-            "the trend is turned off (trend = false); set trend to a path to record one",
-            f"{display_path(cfg.file)}: tool.covtasks.trend",
-        )
-    if not cfg.trend.exists():
-        raise CovtasksError(
-            "no trend file yet: run `covtasks run` to record the first baseline",
-            display_path(cfg.trend),
-        )
-    history = baselines(load_entries(cfg.trend))
-    if not history:
-        raise CovtasksError(
-            "no baselines yet: run `covtasks run` to record the first one",
-            display_path(cfg.trend),
-        )
-    return cfg.trend, history
-
-
 def overall_badge(overall: float, cfg: Config) -> str:
     """The badge of an overall figure, coloured by the gate's verdict on it.
 
@@ -209,28 +182,3 @@ def overall_badge(overall: float, cfg: Config) -> str:
         text = display_percent(overall, decimals) + "%"
         decimals += 1
     return render_badge(overall, passed=check.passed, text=text)
-
-
-def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path, history = load_history(cfg)
-    trend_rows = rows(history, args.last, cfg.precision)
-    written: list[str] = []
-    if args.svg is not None:
-        labels, series = chart_data(trend_rows)
-        svg = render_trend_svg(labels, series, thresholds=thresholds(cfg, list(series)))
-        write_atomic(args.svg, svg)
-        written.append(f"svg: {display_path(args.svg)}")
-    if args.badge is not None:
-        badge = overall_badge(history[-1].overall, cfg)
-        write_atomic(args.badge, badge)
-        written.append(f"badge: {display_path(args.badge)}")
-    if args.markdown:
-        print(markdown_table(trend_rows), file=out)
-    else:
-        shown = f"last {len(trend_rows)} of {len(history)}"
-        print(f"trend: {display_path(path)} ({shown} baselines)", file=out)
-        print(table(trend_rows), file=out)
-    # With --markdown, stdout is the table alone (it is meant to be redirected).
-    for line in written:
-        print(line, file=err if args.markdown else out)
-    return EXIT_OK

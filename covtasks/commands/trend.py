@@ -1,4 +1,6 @@
-"""``covtasks trend``: show the trend (text or Markdown table), write an SVG chart and a badge."""
+"""``covtasks trend``: show the trend (text or Markdown table), write an SVG chart and a
+badge (the rows and renderings are :mod:`covtasks.trendview`; this module owns the
+arguments, reading the configured trend file and the printing)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from covtasks import trendview
+from covtasks import trend, trendview
+from covtasks.chart import render_trend_svg
 from covtasks.commands import _options
-from covtasks.config import load_config
+from covtasks.config import Config, display_path, load_config
+from covtasks.errors import EXIT_OK, CovtasksError
+from covtasks.files import write_atomic
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,4 +40,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    return trendview.show(load_config(Path.cwd()), args, sys.stdout, sys.stderr)
+    return show(load_config(Path.cwd()), args, sys.stdout, sys.stderr)
+
+
+def load_history(cfg: Config) -> tuple[Path, list[trend.Baseline]]:
+    """The configured trend file and its baselines; an error when there is nothing to
+    show (trend turned off, no file yet, no baseline in it)."""
+    if cfg.trend is None:
+        raise CovtasksError(
+            "the trend is turned off (trend = false); set trend to a path to record one",
+            f"{display_path(cfg.file)}: tool.covtasks.trend",
+        )
+    if not cfg.trend.exists():
+        raise CovtasksError(
+            "no trend file yet: run `covtasks run` to record the first baseline",
+            display_path(cfg.trend),
+        )
+    history = trend.baselines(trend.load_entries(cfg.trend))
+    if not history:
+        raise CovtasksError(
+            "no baselines yet: run `covtasks run` to record the first one",
+            display_path(cfg.trend),
+        )
+    return cfg.trend, history
+
+
+def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path, history = load_history(cfg)
+    trend_rows = trendview.rows(history, args.last, cfg.precision)
+    written: list[str] = []
+    if args.svg is not None:
+        labels, series = trendview.chart_data(trend_rows)
+        svg = render_trend_svg(labels, series, thresholds=trendview.thresholds(cfg, list(series)))
+        write_atomic(args.svg, svg)
+        written.append(f"svg: {display_path(args.svg)}")
+    if args.badge is not None:
+        badge = trendview.overall_badge(history[-1].overall, cfg)
+        write_atomic(args.badge, badge)
+        written.append(f"badge: {display_path(args.badge)}")
+    if args.markdown:
+        print(trendview.markdown_table(trend_rows), file=out)
+    else:
+        shown = f"last {len(trend_rows)} of {len(history)}"
+        print(f"trend: {display_path(path)} ({shown} baselines)", file=out)
+        print(trendview.table(trend_rows), file=out)
+    # With --markdown, stdout is the table alone (it is meant to be redirected).
+    for line in written:
+        print(line, file=err if args.markdown else out)
+    return EXIT_OK

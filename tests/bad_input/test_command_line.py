@@ -1,0 +1,34 @@
+"""Bad input, table-driven, in-process (the contract: tests/bad_input/corpus.py): the
+command line: commands, options, --job ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bad_input.corpus import Case, ProjectFactory, check_refused, in_process
+
+CASES = [
+    # the command line
+    Case(
+        "unknown-command",
+        "argument COMMAND: invalid choice: 'frobnicate'",
+        args=("frobnicate",),
+    ),
+    Case(
+        "unknown-option",
+        "unrecognized arguments: --bogus (see `covtasks gate --help`)",
+        args=("gate", "--bogus"),
+    ),
+    Case(
+        "job-id-bad",
+        "--job: job id 'bad id!' may only use letters, digits",
+        args=("run", "--job", "bad id!"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    project: ProjectFactory, case: Case
+) -> None:
+    check_refused(project, case, in_process)

@@ -1,0 +1,52 @@
+"""Bad input, table-driven, in-process (the contract: tests/bad_input/corpus.py): the
+output locations, and the metrics JSON that `gate` reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bad_input.corpus import (
+    METRICS,
+    Case,
+    ProjectFactory,
+    check_refused,
+    in_process,
+    key,
+    metrics,
+)
+
+CASES = [
+    # output locations
+    Case(
+        "metrics-is-a-directory",
+        "coverage.json: is a directory, expected a file path for metrics",
+        {f"{METRICS}/keep": ""},
+    ),
+    Case(
+        "metrics-parent-is-a-file",
+        "not a directory",
+        {**key("metrics", '"blocker/coverage.json"'), "blocker": "a file\n"},
+    ),
+    # gate: the metrics JSON
+    Case(
+        "gate-no-totals",
+        "coverage.json: the metrics JSON has no 'totals' object",
+        metrics(totals=True),
+        ("gate",),
+    ),
+    Case(
+        "gate-no-files",
+        "coverage.json: the metrics JSON has no 'files' object",
+        metrics(files=True),
+        ("gate",),
+    ),
+    Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
+    Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    project: ProjectFactory, case: Case
+) -> None:
+    check_refused(project, case, in_process)
