@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
+from itertools import product
+from pathlib import Path
 
 import pytest
 
 from covtasks import shard
 from covtasks.errors import CovtasksError
+from covtasks.jobs import parse_expect
 from covtasks.shard import Shard, ShardRecord
 
 
@@ -212,3 +216,21 @@ def test_malformed_record_is_one_error_naming_the_manifest(change: object, messa
     with pytest.raises(CovtasksError) as info:
         ShardRecord.from_json(data, "m.json")
     assert str(info.value) == f"m.json: {message}"
+
+
+def test_the_sharded_github_example_expects_every_job_it_runs() -> None:
+    """examples/github-actions/coverage-sharded.yml: the combine's --expect names
+    exactly the matrix's job ids, and each id's last number is its shard."""
+    text = (
+        Path(__file__).parent.parent / "examples/github-actions/coverage-sharded.yml"
+    ).read_text()
+    pythons = re.findall(r'"([\d.]+)"', re.search(r"python: \[(.*)\]", text)[1])  # type: ignore[index]
+    shards = re.search(r"shard: \[(.*)\]", text)[1].replace(" ", "").split(",")  # type: ignore[index]
+    count = re.search(r"--shard \$\{\{ matrix.shard \}\}/(\d+)", text)[1]  # type: ignore[index]
+    assert shards == [str(k) for k in range(1, int(count) + 1)]
+    expect = re.search(r"--expect '([^']+)'", text)[1]  # type: ignore[index]
+    ran = [f"py{p}-shard{k}" for p, k in product(pythons, shards)]
+    assert sorted(parse_expect(expect)) == sorted(ran)  # type: ignore[arg-type]
+    assert {shard.group_of(j, Shard(int(j[-1]), 4)) for j in ran} == {
+        f"py{p}-shard" for p in pythons
+    }
