@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         common.table(
             [
                 "round",
-                "unsharded s",
+                "whole-suite job s",
                 "shards (files) s",
                 "shards (durations) s",
                 "fixed cost s",
