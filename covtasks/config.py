@@ -41,6 +41,8 @@ class Domain:
     paths: tuple[str, ...]
     fail_under: float | None = None
     tolerance: float | None = None
+    file_fail_under: float | None = None
+    max_missing: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Config:
     job_dir: Path = Path("coverage-jobs")
     dynamic_context: bool = False
     durations: Path | None = Path(DEFAULT_DURATIONS)
+    file_fail_under: float | None = None
+    max_missing: int | None = None
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
@@ -211,10 +215,6 @@ def _max_flaky(reader: Reader, value: object, key: str) -> float:
     return reader.count(value, key)
 
 
-def _percent_or_none(reader: Reader, value: object, key: str) -> float | None:
-    return None if value is None else reader.percent(value, key)
-
-
 def _path(reader: Reader, value: object, key: str) -> Path:
     path = reader.path(value, key, optional=False)
     assert path is not None
@@ -265,6 +265,8 @@ TOP_KEYS = (
     Key("tests", _strings, [], "pytest paths and arguments", "`[]` (pytest's own `testpaths`)"),
     Key("workers", _workers, "auto", "pytest-xdist -n; 0 runs without xdist"),
     Key("fail_under", Reader.percent, 0, "the overall threshold"),
+    Key("file_fail_under", Reader.optional_percent, None, "the threshold of every measured file"),
+    Key("max_missing", Reader.optional_count, None, "missing statements allowed, at most"),
     Key("precision", _precision, 2, "decimals shown and compared"),
     Key(
         "branch",
@@ -282,7 +284,7 @@ TOP_KEYS = (
     Key("core", _core, "auto", "coverage core; $COVERAGE_CORE wins"),
     Key("expected_jobs", _expected_jobs, None, "CI matrix: the jobs combine needs"),
     Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
-    Key("diff_fail_under", _percent_or_none, None, "default --fail-under of covtasks diff"),
+    Key("diff_fail_under", Reader.optional_percent, None, "default --fail-under of covtasks diff"),
     Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
     Key("durations", _path_or_off, DEFAULT_DURATIONS, "per-test durations for run --shard"),
 )
@@ -293,8 +295,10 @@ STABLE_KEYS = (
 )
 DOMAIN_KEYS = (
     Key("paths", _domain_paths, None, "coverage.py file patterns", "required"),
-    Key("fail_under", _percent_or_none, None, "the domain's threshold"),
-    Key("tolerance", _percent_or_none, None, "the domain's allowed drop", "`tolerance`"),
+    Key("fail_under", Reader.optional_percent, None, "the domain's threshold"),
+    Key("file_fail_under", Reader.optional_percent, None, "the threshold of each of its files"),
+    Key("max_missing", Reader.optional_count, None, "its missing statements allowed, at most"),
+    Key("tolerance", Reader.optional_percent, None, "the domain's allowed drop", "`tolerance`"),
 )
 QUARANTINE_KEYS = (
     Key("id", Reader.string, None, "the test's node id", "required"),

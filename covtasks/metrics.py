@@ -204,15 +204,23 @@ class CheckRecord:
     percent: float
     fail_under: float | None
     passed: bool
+    file: str | None = None  # a file_fail_under check: the file
+    missing: int | None = None  # a max_missing check: the count and its cap
+    max_missing: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        result: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "percent": self.percent,
             "fail_under": self.fail_under,
             "passed": self.passed,
         }
+        if self.file is not None:
+            result["file"] = self.file
+        if self.max_missing is not None:
+            result.update(missing=self.missing, max_missing=self.max_missing)
+        return result
 
 
 @dataclass(frozen=True)

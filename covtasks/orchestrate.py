@@ -276,7 +276,7 @@ def publish_and_gate(
     """Analyse combined data, write metrics/reports/trend, print the verdict
     (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
     from covtasks.figures import analyse
-    from covtasks.gate import evaluate
+    from covtasks.gate import evaluate, scopes
     from covtasks.gitinfo import git_info
     from covtasks.htmlxml import Reports
     from covtasks.publish import (
@@ -310,7 +310,9 @@ def publish_and_gate(
     )
     reports.start()
     try:
-        verdict = evaluate(analysis, cfg.fail_under, cfg.precision)
+        members = {d.name: d.files for d in analysis.domains}
+        found = scopes(cfg, analysis.per_file, members)
+        verdict = evaluate(analysis, cfg.fail_under, cfg.precision, found)
         git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
         stamp = now()
         section = covtasks_section(

@@ -12,15 +12,16 @@ rules (figures -> checks -> verdict); commands/gate.py prints them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from covtasks import metrics, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
-from covtasks.figures import display_percent, floor_percent, should_fail_under
-from covtasks.gate import Check, Verdict, evaluate_figures
+from covtasks.figures import Analysis, analyse, display_percent, floor_percent, should_fail_under
+from covtasks.gate import Check, Scope, Verdict, evaluate_figures, scope_checks, scopes
 from covtasks.gitinfo import git_info
 
 
@@ -33,6 +34,8 @@ class Figures:
     commit: str | None
     dirty: bool
     stable: bool
+    # coverage.py's ``files`` object: the per-file figures of file_fail_under/max_missing.
+    files: Mapping[str, Any] = field(default_factory=dict)
 
 
 def read_metrics(path: Path) -> Figures:
@@ -58,7 +61,32 @@ def read_metrics(path: Path) -> Figures:
         commit=recorded.commit,
         dirty=recorded.dirty,
         stable=recorded.stable,
+        files=doc["files"],
     )
+
+
+def per_file(figures: Figures, cfg: Config) -> Analysis:
+    """The per-file figures of the metrics and each configured domain's files."""
+    for name, entry in figures.files.items():
+        summary = entry.get("summary") if isinstance(entry, dict) else None
+        fields = ("num_statements", "covered_lines")
+        if not isinstance(summary, dict) or not all(
+            metrics.is_number(summary.get(k)) for k in fields
+        ):
+            raise CovtasksError(
+                f"files.{name}.summary is not a coverage.py file summary", display_path(cfg.metrics)
+            )
+    return analyse({"files": figures.files}, cfg.domains, cfg.root)
+
+
+def file_scopes(figures: Figures, cfg: Config) -> tuple[list[Scope], Analysis | None]:
+    """The scopes with per-file thresholds or missing caps, and the figures they need
+    (read only when some scope is configured)."""
+    if not scopes(cfg, (), {}):
+        return [], None
+    analysis = per_file(figures, cfg)
+    members = {d.name: d.files for d in analysis.domains}
+    return scopes(cfg, analysis.per_file, members), analysis
 
 
 def freshness(figures: Figures, head: str | None) -> list[Check]:
@@ -147,24 +175,6 @@ def suggestion(name: str, percent: float, configured: float | None, precision: i
     return f"fail_under = {value:g}  # now {'unset' if configured is None else f'{configured:g}'}"
 
 
-def suggestions(figures: Figures, cfg: Config) -> list[str]:
-    """TOML lines with the highest thresholds the current figures pass."""
-    lines = [
-        "[tool.covtasks]",
-        suggestion(OVERALL, figures.overall, cfg.fail_under, cfg.precision),
-    ]
-    for domain in cfg.domains:
-        if domain.name in figures.domains:
-            lines += [
-                "",
-                f"[tool.covtasks.domains.{domain.name}]",
-                suggestion(
-                    domain.name, figures.domains[domain.name], domain.fail_under, cfg.precision
-                ),
-            ]
-    return lines
-
-
 def tolerances(cfg: Config) -> dict[str, float]:
     result = {OVERALL: cfg.tolerance}
     for domain in cfg.domains:
@@ -193,6 +203,9 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
         extra += ratchet(
             figures_now, trend.baselines(entries), head, tolerances(cfg), cfg.precision
         )
+    found, analysis = file_scopes(figures, cfg)
+    if analysis is not None:
+        extra = scope_checks(found, analysis.per_file, cfg.precision) + extra
     return evaluate_figures(
         figures.overall, domains, thresholds, cfg.fail_under, cfg.precision, extra
     )

@@ -11,6 +11,7 @@ ns.add_collection(covtasks.tasks.ns, name="cov")
 ```
 
 Then ``inv cov.coverage --pytest-args "-k auth"``, ``inv cov.gate --release``,
+``inv cov.gate --suggest --write``,
 ``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
 invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
 arguments to covtasks. invoke is optional: ``pip install "covtasks[invoke]"``.
@@ -94,12 +95,22 @@ def combine(c: Context, expect: str = "", extra: str = "") -> None:
     help={
         "release": "also demand fresh metrics for HEAD and no drop against the trend",
         "metrics": "the metrics JSON to gate (default: the configured one)",
+        "suggest": "print the thresholds the current figures support",
+        "write": "with --suggest: raise the thresholds in pyproject.toml (never lower)",
         "extra": _EXTRA,
     }
 )
-def gate(c: Context, release: bool = False, metrics: str = "", extra: str = "") -> None:
-    """Check the thresholds against a metrics JSON."""
-    args = ["--release"] if release else []
+def gate(
+    c: Context,
+    release: bool = False,
+    metrics: str = "",
+    suggest: bool = False,
+    write: bool = False,
+    extra: str = "",
+) -> None:
+    """Check the thresholds against a metrics JSON (or suggest higher ones)."""
+    flags = [("--release", release), ("--suggest", suggest), ("--write", write)]
+    args = [flag for flag, on in flags if on]
     run_covtasks(c, "gate", *args, *_option("--metrics", metrics), *shlex.split(extra))
 
 

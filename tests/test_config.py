@@ -25,9 +25,9 @@ from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
 TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
-    "known keys: source, tests, workers, fail_under, precision, branch, metrics, trend, "
-    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir, "
-    "durations"
+    "known keys: source, tests, workers, fail_under, file_fail_under, max_missing, precision, "
+    "branch, metrics, trend, html, xml, stable, domains, core, expected_jobs, tolerance, "
+    "diff_fail_under, job_dir, durations"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -85,7 +85,8 @@ BAD = [
     ("unknown-key-no-match", SRC + "zzz = 1", "tool.covtasks.zzz", f"unknown key; {KNOWN}"),
     ("unknown-key-in-domain", SRC + CORE + "fail_undr = 80",
      "tool.covtasks.domains.core.fail_undr",
-     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under, tolerance"),
+     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under, "
+     "file_fail_under, max_missing, tolerance"),
     ("unknown-key-in-stable", SRC + "[tool.covtasks.stable]\nrerun = 2",
      "tool.covtasks.stable.rerun",
      "unknown key (did you mean 'reruns'?); known keys: reruns, max_flaky, quarantine"),

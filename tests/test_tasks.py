@@ -68,6 +68,7 @@ def ran(task: Any, exited: int = 0, **kwargs: Any) -> str:
         ),
         (tasks.combine, {"expect": "3"}, ["combine", "--expect", "3"]),
         (tasks.gate, {"release": True}, ["gate", "--release"]),
+        (tasks.gate, {"suggest": True, "write": True}, ["gate", "--suggest", "--write"]),
         (tasks.gate, {"metrics": "m.json"}, ["gate", "--metrics", "m.json"]),
         (
             tasks.trend,

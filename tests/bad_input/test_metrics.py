@@ -3,6 +3,9 @@ output locations, and the metrics JSON that `gate` reads."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from tests.bad_input.corpus import (
@@ -14,6 +17,16 @@ from tests.bad_input.corpus import (
     key,
     metrics,
 )
+
+
+def metrics_with_files(files: dict[str, Any]) -> dict[str, str]:
+    """A metrics JSON like covtasks writes, with coverage.py's ``files`` object and a
+    figure for each domain of the basic project."""
+    doc = json.loads(metrics()[METRICS])
+    names = ("governance", "security", "episodes")
+    doc["covtasks"]["domains"] = {name: {"percent_covered": 84.0} for name in names}
+    return {METRICS: json.dumps({**doc, "files": files})}
+
 
 CASES = [
     # output locations
@@ -38,6 +51,12 @@ CASES = [
         "gate-no-files",
         "coverage.json: the metrics JSON has no 'files' object",
         metrics(files=True),
+        ("gate",),
+    ),
+    Case(
+        "gate-file-summary-missing",
+        "coverage.json: files.pkg/x.py.summary is not a coverage.py file summary",
+        {**metrics_with_files({"pkg/x.py": {}}), **key("file_fail_under", "80")},
         ("gate",),
     ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
