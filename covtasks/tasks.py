@@ -57,12 +57,22 @@ def _option(flag: str, value: str) -> list[str]:
     help={
         "pytest-args": 'arguments for pytest, one string, e.g. "-k auth"',
         "fail-fast": "run `pytest -x --lf` unmeasured first and stop at its first failure",
+        "job": "CI job mode: measure and write coverage-jobs/ID, no gate",
+        "shard": "with --job: run only shard K/N of the suite (e.g. 2/4)",
         "extra": _EXTRA,
     }
 )
-def coverage(c: Context, pytest_args: str = "", fail_fast: bool = False, extra: str = "") -> None:
+def coverage(
+    c: Context,
+    pytest_args: str = "",
+    fail_fast: bool = False,
+    job: str = "",
+    shard: str = "",
+    extra: str = "",
+) -> None:
     """Run the suite under coverage: stable stage, metrics, trend, thresholds."""
     args = ["--fail-fast"] if fail_fast else []
+    args += [*_option("--job", job), *_option("--shard", shard)]
     args += shlex.split(extra)
     if pytest_args:
         args += ["--", *shlex.split(pytest_args)]

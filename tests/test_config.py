@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.config import (
+    DEFAULT_DURATIONS,
     DEFAULT_METRICS,
     DEFAULT_TREND,
     Config,
@@ -26,7 +27,7 @@ SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, file_fail_under, max_missing, precision, "
     "branch, metrics, trend, html, xml, stable, domains, core, expected_jobs, tolerance, "
-    "diff_fail_under, job_dir, file_ratchet"
+    "diff_fail_under, job_dir, file_ratchet, durations"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -293,6 +294,7 @@ def test_defaults_without_covtasks_table(root: Path) -> None:
         domains=(),
         coverage_file=None,
         job_dir=root / "coverage-jobs",
+        durations=root / DEFAULT_DURATIONS,
     )
     assert cfg.source_dirs() == [root / "pkg"]
 
