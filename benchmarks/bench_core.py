@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import common
+import projects
 
 TARGET_SYSMON_VS_CTRACE = 1.05
 CORE_NAMES = {"ctrace": "CTracer", "sysmon": "SysMonitor"}
@@ -86,11 +87,11 @@ def ensure_venv(python: str, log: Path) -> str:
 
 def check_core(vpython: str, root: Path, core: str, log: Path) -> None:
     """One untimed run with COVERAGE_DEBUG=sys: every process used the asked-for core."""
-    common.set_key(root, "core", f'"{core}"')
+    projects.set_key(root, "core", f'"{core}"')
     debug = root / f"debug-{core}.txt"
     debug.unlink(missing_ok=True)
     env = common.child_env({"COVERAGE_DEBUG": "sys", "COVERAGE_DEBUG_FILE": str(debug)})
-    common.run(common.covtasks_cmd(vpython), root, env=env, log=log)
+    common.run(projects.covtasks_cmd(vpython), root, env=env, log=log)
     found = set(re.findall(r"^\s*core: (\S+)", debug.read_text(encoding="utf-8"), re.M))
     found.discard("-none-")  # covtasks' own reporting Coverage object, never started
     if found != {CORE_NAMES[core]}:
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = base / "core.log"
     vpython = ensure_venv(python, log)
     version = python_version(vpython)
-    suite = common.Suite(
+    suite = projects.Suite(
         modules=10 if args.quick else 20,
         tests_per_module=10,
         domains=4,
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         html_xml=False,
         covtasks_extra='core = "ctrace"\n',
     )
-    root = common.generate_suite(base / "project", suite)
+    root = projects.generate_suite(base / "project", suite)
     shown = ".".join(map(str, version or ()))
     from covtasks.measure import resolve_core
 
@@ -137,9 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def covtasks_flow(core: str) -> Callable[[], float]:
         def flow() -> float:
-            common.set_key(root, "core", f'"{core}"')
-            common.remove_outputs(root, ["reports"])
-            return common.run(common.covtasks_cmd(vpython), root, env=env, log=log).seconds
+            projects.set_key(root, "core", f'"{core}"')
+            projects.remove_outputs(root, ["reports"])
+            return common.run(projects.covtasks_cmd(vpython), root, env=env, log=log).seconds
 
         return flow
 

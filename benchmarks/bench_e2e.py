@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import common
+import projects
 
 TARGET = 1.05
 # The repository's own suite takes more than 3 minutes per run on 2 cores (measured
@@ -40,17 +41,17 @@ class Case:
 
 
 def backend_case(base: Path) -> Case:
-    root = common.copy_example(base / "backend")
+    root = projects.copy_example(base / "backend")
     pyproject = root / "pyproject.toml"
     pyproject.write_text(
-        common.with_covtasks_reports(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
+        projects.with_covtasks_reports(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
     )
     return Case("examples/backend", root, ("core", "api", "tools"), "2", "100")
 
 
 def generated_case(base: Path, quick: bool) -> Case:
-    suite = common.Suite(modules=60 if quick else 200, tests_per_module=10, domains=10)
-    root = common.generate_suite(base / "generated", suite)
+    suite = projects.Suite(modules=60 if quick else 200, tests_per_module=10, domains=10)
+    root = projects.generate_suite(base / "generated", suite)
     name = f"generated {suite.tests} tests/{suite.modules} modules"
     return Case(name, root, ("app",), str(suite.workers), str(suite.tests))
 
@@ -68,7 +69,7 @@ def self_case(base: Path) -> Case:
             shutil.copy2(src, root / name)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(
-        common.with_covtasks_reports(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
+        projects.with_covtasks_reports(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
     )
     # As the project's noxfile does: covtasks measures code that creates Coverage objects.
     return Case(
@@ -80,12 +81,12 @@ def measure(case: Case, rounds: int, log: Path) -> dict[str, list[common.Timed]]
     """Warm-up, then ``rounds`` alternating rounds: each flow's timings."""
     env = common.child_env(dict(case.env))
     commands = {
-        "covtasks": common.covtasks_cmd(),
-        "hand": common.hand_rolled_cmd(case.source, case.workers),
+        "covtasks": projects.covtasks_cmd(),
+        "hand": projects.hand_rolled_cmd(case.source, case.workers),
     }
 
     def flow(name: str) -> common.Timed:
-        common.remove_outputs(case.root, ["reports"])
+        projects.remove_outputs(case.root, ["reports"])
         return common.run(commands[name], case.root, env=env, log=log)
 
     for name in commands:  # warm-up: bytecode cache, disk cache
@@ -106,7 +107,7 @@ def measure(case: Case, rounds: int, log: Path) -> dict[str, list[common.Timed]]
 
 def check_same_reports(case: Case) -> None:
     """Both flows wrote every report (the last round's hand-rolled or covtasks run)."""
-    for rel in common.REPORTS.values():
+    for rel in projects.REPORTS.values():
         if not (case.root / rel).exists():
             raise common.BenchError(f"{case.name}: {rel} was not written")
 

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import common
+import projects
 
 TARGET = 1.6
 
 
 def executed(root: Path) -> dict[str, Any]:
     """Per file: executed lines and executed branches, from the metrics JSON."""
-    report = json.loads((root / common.REPORTS["json"]).read_text(encoding="utf-8"))
+    report = json.loads((root / projects.REPORTS["json"]).read_text(encoding="utf-8"))
     return {
         name: (entry["executed_lines"], entry.get("executed_branches"))
         for name, entry in report["files"].items()
@@ -43,20 +44,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --quick keeps the size: covtasks' fixed cost (start-up, combine, reports: ~3.5 s
     # here) does not parallelise, so a smaller suite cannot show a 1.6x speedup. With
     # ~30 s of tests in one worker, the best 2 cores can give is ~1.8x.
-    suite = common.Suite(
+    suite = projects.Suite(
         modules=20, tests_per_module=10, domains=5, workers=1, work=300_000, cpu_bound=True
     )
     base = common.fresh_dir("xdist")
-    root = common.generate_suite(base / "project", suite)
+    root = projects.generate_suite(base / "project", suite)
     log = base / "xdist.log"
     env = common.child_env()
     data: dict[int, dict[str, Any]] = {}
 
     def covtasks_flow(workers: int) -> Callable[[], float]:
         def flow() -> float:
-            common.set_workers(root, workers)
-            common.remove_outputs(root, ["reports"])
-            seconds = common.run(common.covtasks_cmd(), root, env=env, log=log).seconds
+            projects.set_workers(root, workers)
+            projects.remove_outputs(root, ["reports"])
+            seconds = common.run(projects.covtasks_cmd(), root, env=env, log=log).seconds
             data[workers] = executed(root)
             return seconds
 

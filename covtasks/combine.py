@@ -1,10 +1,11 @@
 """Combine parallel data files with coverage's API, refusing incomplete or bad data.
 
 Rules (as explicit as ``coverage combine``'s): every file named ``.coverage.*`` in the
-staging directory is read; a zero-byte, unreadable or non-SQLite file is an error, not
-a warning and a silently lower number; every xdist worker that ran tests must have left
-a data file; branch and line-only data never mix. Input files are kept (the staging
-directory is removed as a whole afterwards).
+staging directory (or every CI job's ``coverage.db``) is read; a zero-byte, unreadable
+or non-SQLite file is an error, not a warning and a silently lower number; every xdist
+worker that ran tests must have left a data file; branch and line-only data never mix.
+Each file is inspected once (:func:`inspect_files`), then combined by coverage.py.
+Input files are kept (the staging directory is removed as a whole afterwards).
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ class DataFileInfo:
 
 
 def inspect_data_file(path: Path) -> DataFileInfo:
-    """Open one data file read-only-in-spirit: refuse it if it is not usable."""
+    """Open one data file read-only-in-spirit: refuse it if it is not usable.
+
+    It is opened twice: first by sqlite3, read-only and immutable, to check that it is
+    coverage's database at all (coverage's own ``read()`` would write its schema into
+    any other SQLite file and read it as empty), then by coverage's ``CoverageData``,
+    which validates its schema version and reads its file table. The first open reads
+    one row of ``sqlite_master``; repeating coverage's schema check instead would copy
+    its rules."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -135,12 +143,24 @@ def check_consistent(infos: Sequence[DataFileInfo]) -> None:
         )
 
 
-def combine_files(cov: coverage.Coverage, files: Sequence[Path]) -> None:
-    """Combine ``files`` into ``cov``'s data file, after checking each of them."""
+def inspect_files(files: Sequence[Path]) -> list[DataFileInfo]:
+    """Check each data file, then that they can be combined into one figure."""
     infos = [inspect_data_file(p) for p in files]
     check_consistent(infos)
+    return infos
+
+
+def combine_files(cov: coverage.Coverage, files: Sequence[Path]) -> None:
+    """Combine ``files`` into ``cov``'s data file, after checking each of them."""
+    combine_inspected(cov, inspect_files(files))
+
+
+def combine_inspected(cov: coverage.Coverage, infos: Sequence[DataFileInfo]) -> None:
+    """Combine data files that :func:`inspect_files` accepted into ``cov``'s data file
+    (``combine`` inspects the jobs' files before it creates anything, and does not
+    open them again before coverage combines them)."""
     try:
-        cov.combine(data_paths=[str(p) for p in files], strict=True, keep=True)
+        cov.combine(data_paths=[str(i.path) for i in infos], strict=True, keep=True)
         cov.save()
     except CoverageException as exc:
         raise CovtasksError(f"combining coverage data failed: {_short(exc)}") from exc

@@ -1,10 +1,9 @@
-"""``covtasks doctor``: inspect the project's coverage setup and print the exact fixes.
+"""The rules of ``covtasks doctor``: facts about a project in, findings out (pure).
 
 :func:`covtasks.doctor_facts.gather` (the thin I/O shell) reads the project and this
-environment into a :class:`ProjectFacts`; :func:`diagnose` (the pure core, this module:
-the rules) turns the facts into findings,
-each with a severity, a one-line problem and its fix. Exit 1 if any finding is an
-error, else 0; a bad configuration is exit 2 before anything is inspected.
+environment into a :class:`ProjectFacts`; :func:`diagnose` (this module: the rules)
+turns the facts into findings, each with a severity, a one-line problem and its fix.
+``covtasks.commands.doctor`` prints them and decides the exit status.
 """
 
 from __future__ import annotations
@@ -15,16 +14,15 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 from covtasks import globs, versions
-from covtasks.config import Config, Domain
-from covtasks.doctor_facts import ProjectFacts, coverage_key, gather
-from covtasks.errors import EXIT_OK
+from covtasks.config import Domain
+from covtasks.doctor_facts import ProjectFacts, coverage_key
 
 Severity = Literal["error", "warning", "info"]
-EXIT_PROBLEMS = 1
-_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+# The severities, most severe first: the order findings are listed in.
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 # pytest-cov options whose value may be the next argument.
 _COV_VALUED = ("--cov-report", "--cov-fail-under", "--cov-config", "--cov-context")
 _TEST_PATTERNS = ("*/tests/*", "test_*.py", "*_test.py")
@@ -138,7 +136,7 @@ def diagnose(project: ProjectFacts) -> list[Finding]:
     """Every finding about ``project``: errors first, then warnings, then infos."""
     found = [*_addopts(project), *_domains(project), *_setup(project), *_outputs(project)]
     found += _thresholds(project)
-    return sorted(found, key=lambda f: _ORDER[f.severity])
+    return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
 
 
 def cov_options(args: Sequence[str]) -> list[str]:
@@ -162,7 +160,8 @@ def _addopts(p: ProjectFacts) -> Iterable[Finding]:
             yield finding("addopts", label=given.label, opts=opts, where=given.where)
 
 
-def _count(n: int, word: str) -> str:
+def count(n: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -211,7 +210,7 @@ def _domains(p: ProjectFacts) -> Iterable[Finding]:
             yield finding(
                 "outside-source",
                 domain=d.name,
-                files=_count(len(outside), "file"),
+                files=count(len(outside), "file"),
                 example=_example(outside),
                 top=outside[0].split("/")[0],
                 source_where=p.source_where,
@@ -244,7 +243,7 @@ def _domains(p: ProjectFacts) -> Iterable[Finding]:
         omitted = {f for _, _, hit in excluded for f in hit}
         yield finding(
             "omitted",
-            share=_count(len(omitted), "file"),
+            share=count(len(omitted), "file"),
             domains=", ".join(shrunk),
             how="; ".join(hows),
             fix="; ".join(fixes),
@@ -255,7 +254,7 @@ def _domains(p: ProjectFacts) -> Iterable[Finding]:
             if shared:
                 yield finding(
                     "overlap",
-                    files=_count(len(shared), "file"),
+                    files=count(len(shared), "file"),
                     a=a.name,
                     b=b.name,
                     example=_example(shared),
@@ -285,7 +284,7 @@ def _tests_in_source(p: ProjectFacts) -> Iterable[Finding]:
     if tests:
         yield finding(
             "tests-in-source",
-            files=_count(len(tests), "test file"),
+            files=count(len(tests), "test file"),
             example=_example(tests),
             patterns=", ".join(f'"{k}"' for k in _TEST_PATTERNS if k in patterns),
             omit=coverage_key(p.coverage_file, "run", "omit"),
@@ -313,7 +312,7 @@ def _setup(p: ProjectFacts) -> Iterable[Finding]:
     for old in versions.too_old(dict(p.installed), versions.measured_floors(p.workers)):
         yield finding("version", problem=old.problem(), fix=old.fix)
     if p.coverage_objects and not p.metacov and p.workers != 0:
-        files = _count(len(p.coverage_objects), "file")
+        files = count(len(p.coverage_objects), "file")
         yield finding("coverage-objects", files=files, example=_example(p.coverage_objects))
 
 
@@ -372,23 +371,3 @@ def _thresholds(p: ProjectFacts) -> Iterable[Finding]:
                 why=f"every measured file already meets tool.covtasks.file_fail_under = {files:g}",
                 fix=f"raise it above {files:g}, or remove it",
             )
-
-
-def summary(findings: Sequence[Finding]) -> str:
-    if not findings:
-        return "doctor: no problems found"
-    counts = {s: sum(f.severity == s for f in findings) for s in _ORDER}
-    parts = [_count(counts["error"], "error"), _count(counts["warning"], "warning")]
-    if counts["info"]:
-        parts.append(f"{counts['info']} info")
-    return "doctor: " + ", ".join(parts)
-
-
-def run_doctor(cfg: Config, out: TextIO) -> int:
-    """Inspect the project of ``cfg`` and print the findings; 1 if any is an error."""
-    findings = diagnose(gather(cfg.root, cfg))
-    for found in findings:
-        print(found.line(), file=out)
-    print(summary(findings), file=out)
-    out.flush()
-    return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK

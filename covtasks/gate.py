@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from covtasks import metrics
 from covtasks.config import Config
 from covtasks.constants import OVERALL
 from covtasks.figures import Analysis, Numbers, display_percent, should_fail_under, total
@@ -52,27 +52,22 @@ class Verdict:
     def lines(self) -> list[str]:
         return [c.message(self.precision) for c in self.failures]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "passed": self.passed,
-            "failures": self.lines(),
-            "checks": [_check_json(c) for c in self.checks],
-        }
-
-
-def _check_json(check: Check) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "name": check.name,
-        "kind": check.kind,
-        "percent": check.percent,
-        "fail_under": check.fail_under,
-        "passed": check.passed,
-    }
-    if check.kind == FILE_FAIL_UNDER and check.file is not None:
-        result["file"] = check.file
-    if check.kind == MAX_MISSING:
-        result.update(missing=check.missing, max_missing=check.max_missing)
-    return result
+    def record(self) -> metrics.GateRecord:
+        """The verdict as the metrics record it."""
+        checks = [
+            metrics.CheckRecord(
+                c.name,
+                c.kind,
+                c.percent,
+                c.fail_under,
+                c.passed,
+                file=c.file,
+                missing=c.missing,
+                max_missing=c.max_missing,
+            )
+            for c in self.checks
+        ]
+        return metrics.GateRecord(self.passed, tuple(self.lines()), tuple(checks))
 
 
 FILE_FAIL_UNDER = "file_fail_under"

@@ -2,7 +2,8 @@
 
 A job (``covtasks run --job ID``) writes ``<job_dir>/<ID>/`` with a visible name that
 artifact uploads keep: ``coverage.db`` (the job's combined data) and ``manifest.json``
-(who measured what, where, how). ``covtasks combine`` reads the manifests first and
+(who measured what, where, how: :class:`covtasks.metrics.JobManifest`, checked on
+reading by :func:`read_job`). ``covtasks combine`` reads the manifests first and
 refuses, with the whole list of what is wrong, a missing or duplicate job, a job whose
 suite was not stable, jobs from different commits, branch mixed with line-only data,
 or different source roots. Paths recorded on other machines are remapped to this
@@ -23,12 +24,12 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from covtasks.errors import CovtasksError
+from covtasks.metrics import MANIFEST_FORMAT as MANIFEST_FORMAT
+from covtasks.metrics import MANIFEST_REQUIRED, JobManifest, JobRecord
 
 MANIFEST = "manifest.json"
 DATA = "coverage.db"
-MANIFEST_FORMAT = 1
 JOB_ID = re.compile(r"[A-Za-z0-9_.=+-]+")
-_REQUIRED = ("format", "job", "root", "source", "branch", "suite", "data_file")
 # ``--expect any`` / ``expected_jobs = "any"``: combine whatever is there, unchecked.
 ANY: Literal["any"] = "any"
 Expectation = Union[int, tuple[str, ...], Literal["any"]]
@@ -59,18 +60,9 @@ class Job:
     def stable(self) -> bool:
         return bool(self.manifest["suite"].get("stable"))
 
-    def summary(self) -> dict[str, Any]:
-        m = self.manifest
-        return {
-            "id": self.id,
-            "python": m.get("python", {}),
-            "platform": m.get("platform"),
-            "core": m.get("core"),
-            "branch": m.get("branch"),
-            "commit": m.get("commit"),
-            "root": m.get("root"),
-            "suite": {k: m["suite"].get(k) for k in ("stable", "passed", "failed", "flaky")},
-        }
+    def summary(self) -> JobRecord:
+        """The job as the metrics of ``combine`` record it."""
+        return JobRecord.of_manifest(self.id, self.manifest)
 
 
 def check_job_id(job_id: str) -> str:
@@ -122,14 +114,16 @@ def parse_expect(value: str) -> Expectation:
     return tuple(ids)
 
 
-def write_job(out_dir: Path, manifest: Mapping[str, Any], data_file: Path | None) -> None:
+def write_job(out_dir: Path, manifest: JobManifest, data_file: Path | None) -> None:
     """Replace ``out_dir`` whole with the manifest and data (a rerun replaces a job)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         if data_file is not None:
             shutil.copyfile(data_file, tmp / DATA)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
+        )
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(tmp, out_dir)
@@ -150,7 +144,7 @@ def read_job(job_dir: Path) -> Job:
         raise CovtasksError(f"job manifest is not valid JSON: {exc}", where) from exc
     if not isinstance(manifest, dict):
         raise CovtasksError("job manifest is not a JSON object", where)
-    missing = [k for k in _REQUIRED if k not in manifest]
+    missing = [k for k in MANIFEST_REQUIRED if k not in manifest]
     if missing:
         raise CovtasksError(f"job manifest lacks {', '.join(missing)}", where)
     if manifest["format"] != MANIFEST_FORMAT:

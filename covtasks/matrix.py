@@ -1,5 +1,6 @@
-"""The CI matrix's data: a job's manifest, the jobs' suites summed, their paths
-remapped onto this checkout.
+"""The CI matrix's data: a job's manifest filled in (its format is
+:class:`covtasks.metrics.JobManifest`'s), the jobs' suites summed
+(:meth:`covtasks.metrics.Suite.combined`), their paths remapped onto this checkout.
 
 A job (``run --job ID``) runs the stable stage and measurement like ``run`` and writes
 its output directory instead of metrics (no gate: one job is not the whole picture).
@@ -18,66 +19,48 @@ from typing import Any
 
 import coverage
 
-from covtasks import jobs, measure
+from covtasks import jobs, measure, metrics
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
 from covtasks.gitinfo import git_info
-from covtasks.metrics import Suite
+from covtasks.metrics import SUITE_COUNTS as SUITE_COUNTS
 from covtasks.publish import now, versions
 from covtasks.stable import SuiteResult
 
 
-def job_manifest(cfg: Config, job_id: str, suite: SuiteResult, data_files: int) -> dict[str, Any]:
+def job_manifest(
+    cfg: Config, job_id: str, suite: SuiteResult, data_files: int
+) -> metrics.JobManifest:
     git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
-    return {
-        "format": jobs.MANIFEST_FORMAT,
-        "job": job_id,
-        "created": now().isoformat(),
-        "commit": git.commit,
-        "dirty": git.dirty,
-        "root": str(cfg.root),
-        "source": list(cfg.source),
-        "branch": cfg.branch,
-        "core": measure.measurement_core(cfg),
-        "python": {
-            "version": platform.python_version(),
-            "implementation": platform.python_implementation(),
-        },
-        "platform": sys.platform,
-        "machine": platform.machine(),
-        "versions": versions(),
-        "suite": {**suite.to_json(), "reasons": suite.reasons()},
-        "data_file": jobs.DATA,
-        "data_files_combined": data_files,
-    }
+    return metrics.JobManifest(
+        job=job_id,
+        created=now().isoformat(),
+        commit=git.commit,
+        dirty=git.dirty,
+        root=str(cfg.root),
+        source=tuple(cfg.source),
+        branch=cfg.branch,
+        core=measure.measurement_core(cfg),
+        python_version=platform.python_version(),
+        python_implementation=platform.python_implementation(),
+        platform=sys.platform,
+        machine=platform.machine(),
+        versions=versions(),
+        suite=suite.summary().with_reasons(suite.reasons()),
+        data_file=jobs.DATA,
+        data_files_combined=data_files,
+    )
 
 
-# The suite counts of a job manifest that add up across jobs.
-SUITE_COUNTS = (
-    *("collected", "passed", "failed", "errors", "skipped"),
-    *("xfailed", "xpassed", "deselected"),
-)
-
-
-def combined_suite(found: Sequence[jobs.Job]) -> dict[str, Any]:
-    """The jobs' suite results summed, flaky tests named with their job; a quarantined
-    test that failed in any job is not listed as passing."""
-    suites = [(j, Suite.from_json(j.manifest["suite"], str(j.dir / jobs.MANIFEST))) for j in found]
-    totals: dict[str, Any] = {"stable": True, "jobs": len(found)}
-    for key in SUITE_COUNTS:
-        totals[key] = sum(s.count(key) for _, s in suites)
-    totals["flaky"] = [
-        {"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun, "job": j.id}
-        for j, s in suites
-        for f in s.flaky
-    ]
-    failed = {n for _, s in suites for n in s.quarantined_failed}
-    passed = {n for _, s in suites for n in s.quarantined_passed}
-    totals["quarantined_failed"] = sorted(failed)
-    # A quarantined test passes "now" only if it passed in every job that ran it: one
-    # failure anywhere keeps it in quarantine.
-    totals["quarantined_passed"] = sorted(passed - failed)
-    return totals
+def combined_suite(found: Sequence[jobs.Job]) -> metrics.Suite:
+    """The jobs' suite results summed (:meth:`covtasks.metrics.Suite.combined`); a
+    malformed suite in a manifest is one error naming it."""
+    return metrics.Suite.combined(
+        [
+            (j.id, metrics.Suite.from_json(j.manifest["suite"], str(j.dir / jobs.MANIFEST)))
+            for j in found
+        ]
+    )
 
 
 def remap_jobs(cov: coverage.Coverage, root: Path, found: Sequence[jobs.Job]) -> None:

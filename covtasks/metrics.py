@@ -1,23 +1,34 @@
-"""The metrics format: its version, the one reader, and the ``covtasks`` section read back.
+"""The metrics format and the job manifest format: their versions, their typed records,
+the one reader.
 
-A metrics file is coverage.py's JSON report plus one top-level ``covtasks`` object
-(written by :func:`covtasks.publish.covtasks_section`). Every command that reads a
-metrics file (``gate``, ``diff``, ``report``) opens it with :func:`load` and reads the
-facts of the run it records through :class:`Recorded` and :func:`domain_percents`.
+A metrics file is coverage.py's JSON report plus one top-level ``covtasks`` object: a
+:class:`Section` (its suite, jobs, domains and gate verdict are :class:`Suite`,
+:class:`JobRecord`, :class:`DomainRecord` and :class:`GateRecord`), built by
+:func:`covtasks.publish.covtasks_section`. A CI job writes a :class:`JobManifest`
+(:func:`covtasks.matrix.job_manifest`). Each record's ``to_json`` spells its keys, in
+the order they are written; the readers go through the same records: every command
+that reads a metrics file (``gate``, ``diff``, ``report``) opens it with :func:`load`
+and reads the facts of the run it records through :class:`Recorded` and
+:func:`domain_percents`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from covtasks.errors import CovtasksError
+from covtasks.suites import SUITE_COUNTS as SUITE_COUNTS
+from covtasks.suites import FlakyTest as FlakyTest
+from covtasks.suites import Suite as Suite
 
 FORMAT = 1
-# ``covtasks.completeness``: whether every worker / expected job was proven present.
+MANIFEST_FORMAT = 1
+# The id of the one job of a local ``covtasks run``.
+LOCAL_JOB = "local"
 CHECKED = "checked"
 UNCHECKED = "unchecked"
 NO_METRICS = "no metrics file: run `covtasks run` first"
@@ -45,63 +56,230 @@ def _object(value: object) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True)
-class FlakyTest:
-    """A test that failed in the measured run and passed when rerun alone (``job``: the
-    CI job it was flaky in, in a combined suite)."""
+class JobRecord:
+    """One entry of ``covtasks.jobs``: the local run, or one CI job combined.
 
-    nodeid: str
-    first: str
-    rerun: str
-    job: str | None = None
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A suite object, as the metrics (``covtasks.suite``) and job manifests record it.
-
-    ``record`` is the object itself, written back as it was read (same keys, same
-    order); the parts covtasks reads are typed fields, checked by :meth:`from_json`.
+    ``record`` is the object itself, written back as it was read (``covtasks report``
+    republishes what the run recorded); the parts covtasks reads are properties.
     """
 
     record: Mapping[str, Any]
-    flaky: tuple[FlakyTest, ...] = ()
-    quarantined_failed: tuple[str, ...] = ()
-    quarantined_passed: tuple[str, ...] = ()
+
+    @classmethod
+    def local(cls, *, workers: int, data_files: int, core: str | None) -> JobRecord:
+        """The one job of a local ``covtasks run``."""
+        return cls({"id": LOCAL_JOB, "workers": workers, "data_files": data_files, "core": core})
+
+    @classmethod
+    def of_manifest(cls, job_id: str, manifest: Mapping[str, Any]) -> JobRecord:
+        """A CI job as ``combine`` records it, from its (checked) manifest."""
+        m = manifest
+        return cls(
+            {
+                "id": job_id,
+                "python": m.get("python", {}),
+                "platform": m.get("platform"),
+                "core": m.get("core"),
+                "branch": m.get("branch"),
+                "commit": m.get("commit"),
+                "root": m.get("root"),
+                "suite": {k: m["suite"].get(k) for k in ("stable", "passed", "failed", "flaky")},
+            }
+        )
 
     @property
-    def stable(self) -> bool:
-        return bool(self.record.get("stable"))
+    def id(self) -> object:
+        return self.record.get("id")
 
-    def count(self, key: str) -> int:
-        """One of the suite's counts (``passed``, ``failed``...); 0 when not recorded."""
-        return int(self.record.get(key) or 0)
+    @property
+    def core(self) -> object:
+        return self.record.get("core")
+
+    @property
+    def python(self) -> Mapping[str, Any]:
+        return _object(self.record.get("python"))
+
+    @property
+    def platform(self) -> object:
+        """The platform recorded ("" when none is)."""
+        return self.record.get("platform", "")
+
+    @property
+    def passed(self) -> object:
+        """The number of tests that passed ("" when not recorded)."""
+        return _object(self.record.get("suite")).get("passed", "")
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.record)
 
-    @classmethod
-    def from_json(cls, value: object, where: str, key: str = "suite") -> Suite:
-        """Read and check a suite object; errors name ``where`` and the key."""
-        if not isinstance(value, dict):
-            raise CovtasksError(f"{key} is not an object", where)
-        records = value.get("flaky") or []
-        if not isinstance(records, list):
-            raise CovtasksError(f"{key}.flaky is not a list", where)
-        flaky: list[FlakyTest] = []
-        for i, entry in enumerate(records):
-            fields = entry if isinstance(entry, dict) else {}
-            texts = [fields.get(k) for k in ("nodeid", "first", "rerun")]
-            job = fields.get("job")
-            if not all(isinstance(t, str) for t in texts) or not isinstance(job, (str, type(None))):
-                raise CovtasksError(f"{key}.flaky[{i}] is not a flaky test record", where)
-            flaky.append(FlakyTest(str(texts[0]), str(texts[1]), str(texts[2]), job))
-        names: dict[str, tuple[str, ...]] = {}
-        for name in ("quarantined_failed", "quarantined_passed"):
-            ids = value.get(name) or []
-            if not isinstance(ids, list) or not all(isinstance(n, str) for n in ids):
-                raise CovtasksError(f"{key}.{name} is not a list of test ids", where)
-            names[name] = tuple(ids)
-        return cls(dict(value), tuple(flaky), **names)
+
+def cores(jobs: Sequence[JobRecord]) -> list[str]:
+    """The coverage cores that measured the jobs (one for a local run), sorted."""
+    return sorted({str(j.core) for j in jobs if j.core})
+
+
+@dataclass(frozen=True)
+class JobManifest:
+    """A CI job's ``manifest.json``: who measured what, where, how (written by
+    ``run --job``; ``covtasks.jobs.read_job`` checks it)."""
+
+    job: str
+    created: str
+    commit: str | None
+    dirty: bool
+    root: str
+    source: tuple[str, ...]
+    branch: bool
+    core: str | None
+    python_version: str
+    python_implementation: str
+    platform: str
+    machine: str
+    versions: Mapping[str, str]
+    suite: Suite
+    data_file: str
+    data_files_combined: int
+    format: int = MANIFEST_FORMAT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "job": self.job,
+            "created": self.created,
+            "commit": self.commit,
+            "dirty": self.dirty,
+            "root": self.root,
+            "source": list(self.source),
+            "branch": self.branch,
+            "core": self.core,
+            "python": {
+                "version": self.python_version,
+                "implementation": self.python_implementation,
+            },
+            "platform": self.platform,
+            "machine": self.machine,
+            "versions": dict(self.versions),
+            "suite": self.suite.to_json(),
+            "data_file": self.data_file,
+            "data_files_combined": self.data_files_combined,
+        }
+
+
+# The keys ``covtasks.jobs.read_job`` requires of a manifest.
+MANIFEST_REQUIRED = ("format", "job", "root", "source", "branch", "suite", "data_file")
+
+
+@dataclass(frozen=True)
+class DomainRecord:
+    """A domain's figures (``numbers``: coverage.py's totals keys, from
+    ``covtasks.figures.Numbers.to_json``), its threshold and its files. The overall
+    figures are one too, without ``paths``."""
+
+    numbers: Mapping[str, Any]
+    fail_under: float | None
+    paths: tuple[str, ...] | None = None
+
+    @property
+    def percent(self) -> float:
+        return float(self.numbers["percent_covered"])
+
+    def to_json(self) -> dict[str, Any]:
+        record = {**self.numbers, "fail_under": self.fail_under}
+        return record if self.paths is None else {**record, "paths": list(self.paths)}
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One figure against its threshold, as the verdict records it."""
+
+    name: str
+    kind: str
+    percent: float
+    fail_under: float | None
+    passed: bool
+    # A file_fail_under check of one file: the file (then "file" is written).
+    file: str | None = None
+    # A max_missing check: the scope's missing statements and the limit (then both are).
+    missing: int | None = None
+    max_missing: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "percent": self.percent,
+            "fail_under": self.fail_under,
+            "passed": self.passed,
+        }
+        if self.file is not None:
+            result["file"] = self.file
+        if self.max_missing is not None:
+            result.update(missing=self.missing, max_missing=self.max_missing)
+        return result
+
+
+@dataclass(frozen=True)
+class GateRecord:
+    """The gate verdict: passed, the failure lines as printed, every check."""
+
+    passed: bool
+    failures: tuple[str, ...]
+    checks: tuple[CheckRecord, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "failures": list(self.failures),
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """The ``covtasks`` object of a metrics file, as ``run``, ``combine`` and ``report``
+    write it."""
+
+    versions: Mapping[str, str]
+    platform: str
+    timestamp: str
+    commit: str | None
+    dirty: bool
+    branch: bool
+    precision: int
+    source: tuple[str, ...]
+    jobs: tuple[JobRecord, ...]
+    completeness: str
+    suite: Suite
+    overall: DomainRecord
+    domains: Mapping[str, DomainRecord]
+    unassigned: DomainRecord
+    gate: GateRecord
+    format: int = field(default=FORMAT)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "versions": dict(self.versions),
+            "platform": self.platform,
+            "timestamp": self.timestamp,
+            "commit": self.commit,
+            "dirty": self.dirty,
+            "branch": self.branch,
+            "precision": self.precision,
+            "source": list(self.source),
+            "jobs": [j.to_json() for j in self.jobs],
+            "cores": cores(self.jobs),
+            "completeness": self.completeness,
+            "suite": self.suite.to_json(),
+            "overall": self.overall.to_json(),
+            "domains": {name: d.to_json() for name, d in self.domains.items()},
+            "unassigned": self.unassigned.to_json(),
+            "gate": self.gate.to_json(),
+        }
+
+    def recorded(self) -> Recorded:
+        """What a reader gets back from this section once written."""
+        return Recorded(self.commit, self.dirty, self.suite, self.jobs, self.completeness)
 
 
 @dataclass(frozen=True)
@@ -112,7 +290,7 @@ class Recorded:
     commit: str | None
     dirty: bool
     suite: Suite
-    jobs: tuple[Mapping[str, Any], ...]
+    jobs: tuple[JobRecord, ...]
     completeness: str
 
     @property
@@ -128,7 +306,9 @@ class Recorded:
             commit=commit if isinstance(commit, str) else None,
             dirty=bool(data.get("dirty")),
             suite=_lenient_suite(data.get("suite")),
-            jobs=tuple(j for j in jobs if isinstance(j, dict)) if isinstance(jobs, list) else (),
+            jobs=tuple(JobRecord(j) for j in jobs if isinstance(j, dict))
+            if isinstance(jobs, list)
+            else (),
             completeness=UNCHECKED if data.get("completeness") == UNCHECKED else CHECKED,
         )
 

@@ -16,7 +16,7 @@ import importlib
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -109,12 +109,11 @@ def publish_run(
     cov = make_coverage(cfg, staging / measure.DATA_NAME)
     try:
         combine_files(cov, output.data_files)
-        job = {
-            "id": "local",
-            "workers": len(output.workers),
-            "data_files": len(output.data_files),
-            "core": measure.measurement_core(cfg),
-        }
+        job = metrics.JobRecord.local(
+            workers=len(output.workers),
+            data_files=len(output.data_files),
+            core=measure.measurement_core(cfg),
+        )
         return publish_and_gate(cfg, cov, staging, suite, [job], out)
     finally:
         close_data(cov)
@@ -177,7 +176,7 @@ def combine(
     Without an expectation (``--expect`` or ``expected_jobs``) nothing is combined: a
     missing job must always be detected, so "whatever is there" is said explicitly
     (``--expect any``) and recorded as ``completeness: unchecked``."""
-    from covtasks.combine import check_consistent, combine_files, inspect_data_file
+    from covtasks.combine import combine_inspected, inspect_files
     from covtasks.matrix import combined_suite, remap_jobs, unmapped_error
     from covtasks.publish import CHECKED, UNCHECKED
     from covtasks.report import close_data, make_coverage
@@ -194,14 +193,14 @@ def combine(
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
     # Refuse bad job data before anything is created (.covtasks/ included).
-    suite = metrics.Suite.from_json(combined_suite(found), "combined suite")
-    check_consistent([inspect_data_file(j.data_file) for j in found])
+    suite = combined_suite(found)
+    data = inspect_files([j.data_file for j in found])
     staging = measure.make_staging(cfg.root)
     cov = None
     try:
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         remap_jobs(cov, cfg.root, found)
-        combine_files(cov, [j.data_file for j in found])
+        combine_inspected(cov, data)
         unmapped_error(cov, cfg.root)
         unchecked = wanted == jobs.ANY
         say(
@@ -245,7 +244,7 @@ def publish_and_gate(
     cov: coverage.Coverage,
     staging: Path,
     suite: metrics.Suite,
-    jobs: Sequence[Mapping[str, Any]],
+    jobs: Sequence[metrics.JobRecord],
     out: TextIO,
     *,
     completeness: str | None = None,
@@ -307,7 +306,7 @@ def publish_and_gate(
         reports.stop()
     written = [f"{label}: {display_path(path)}" for label, path in cfg.reports()]
     history: list[dict[str, Any]] = []
-    write_metrics(cfg.metrics, report, section, report_file=staging / "coverage.json")
+    write_metrics(cfg.metrics, report, section.to_json(), report_file=staging / "coverage.json")
     keep_data(staging / measure.DATA_NAME, cfg.root / COMBINED_DATA)
     trend_lines: list[str] = []
     if cfg.trend is not None and git.dirty:

@@ -1,9 +1,11 @@
-"""Outputs: the metrics JSON, html and Cobertura XML reports, and the step summary.
+"""Outputs: the metrics JSON, the kept combined data, and the step summary (the html
+and Cobertura XML reports are ``covtasks.htmlxml``'s).
 
 The metrics JSON is coverage.py's own JSON report, unchanged (``jq
 '.totals.percent_covered'`` works), plus one top-level ``covtasks`` object with a
 format number, the tool versions, the commit, the suite's results, per-domain numbers
-and the gate verdict.
+and the gate verdict: a :class:`covtasks.metrics.Section`, which owns its keys; this
+module fills it in and writes it.
 """
 
 from __future__ import annotations
@@ -57,13 +59,8 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
-def cores(jobs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The coverage cores that measured the jobs (one for a local run), sorted."""
-    return sorted({str(j["core"]) for j in jobs if j.get("core")})
-
-
-def _domain_json(d: DomainNumbers, precision: int) -> dict[str, Any]:
-    return {**d.numbers.to_json(precision), "fail_under": d.fail_under, "paths": list(d.files)}
+def _domain(d: DomainNumbers, precision: int) -> metrics.DomainRecord:
+    return metrics.DomainRecord(d.numbers.to_json(precision), d.fail_under, tuple(d.files))
 
 
 def covtasks_section(
@@ -72,30 +69,29 @@ def covtasks_section(
     verdict: Verdict,
     *,
     suite: metrics.Suite,
-    jobs: Sequence[Mapping[str, Any]],
+    jobs: Sequence[metrics.JobRecord],
     git: GitInfo,
     timestamp: datetime.datetime,
     completeness: str = CHECKED,
-) -> dict[str, Any]:
-    return {
-        "format": METRICS_FORMAT,
-        "versions": versions(),
-        "platform": sys.platform,
-        "timestamp": timestamp.isoformat(),
-        "commit": git.commit,
-        "dirty": git.dirty,
-        "branch": cfg.branch,
-        "precision": cfg.precision,
-        "source": list(cfg.source),
-        "jobs": list(jobs),
-        "cores": cores(jobs),
-        "completeness": completeness,
-        "suite": suite.to_json(),
-        "overall": {**analysis.overall.to_json(cfg.precision), "fail_under": cfg.fail_under},
-        "domains": {d.name: _domain_json(d, cfg.precision) for d in analysis.domains},
-        "unassigned": _domain_json(analysis.unassigned, cfg.precision),
-        "gate": verdict.to_json(),
-    }
+) -> metrics.Section:
+    """The ``covtasks`` object of the metrics of this analysis, verdict and run."""
+    return metrics.Section(
+        versions=versions(),
+        platform=sys.platform,
+        timestamp=timestamp.isoformat(),
+        commit=git.commit,
+        dirty=git.dirty,
+        branch=cfg.branch,
+        precision=cfg.precision,
+        source=tuple(cfg.source),
+        jobs=tuple(jobs),
+        completeness=completeness,
+        suite=suite,
+        overall=metrics.DomainRecord(analysis.overall.to_json(cfg.precision), cfg.fail_under),
+        domains={d.name: _domain(d, cfg.precision) for d in analysis.domains},
+        unassigned=_domain(analysis.unassigned, cfg.precision),
+        gate=verdict.record(),
+    )
 
 
 def json_report(cov: coverage.Coverage, outfile: Path, precision: int) -> dict[str, Any]:

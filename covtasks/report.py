@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import coverage
 from coverage.exceptions import CoverageException
@@ -23,7 +22,7 @@ from covtasks.errors import CovtasksError
 from covtasks.figures import Analysis
 from covtasks.gate import Verdict
 from covtasks.htmlxml import Spec
-from covtasks.publish import cores, versions
+from covtasks.publish import versions
 from covtasks.render import Row, markdown, verdict_lines
 from covtasks.tables import RIGHT, Column, Table
 
@@ -83,7 +82,7 @@ def summary_markdown(
     table_rows: Sequence[Row],
     cfg: Config,
     verdict: Verdict,
-    jobs: Sequence[Mapping[str, Any]],
+    jobs: Sequence[metrics.JobRecord],
     history: Sequence[trend.Baseline] = (),
 ) -> str:
     """The Markdown for ``$GITHUB_STEP_SUMMARY``: domains, verdict, the change against
@@ -101,16 +100,16 @@ def summary_markdown(
             "Against the previous baseline:\n\n"
             + markdown_table(trend_rows(history, 2, cfg.precision))
         )
-    if len(jobs) > 1 or any(j.get("id") != "local" for j in jobs):
+    if len(jobs) > 1 or any(j.id != metrics.LOCAL_JOB for j in jobs):
         body = []
         for job in jobs:
-            python = job.get("python") or {}
+            python = job.python
             body.append(
                 (
-                    f"{job.get('id')}",
+                    f"{job.id}",
                     f"{python.get('implementation', '')} {python.get('version', '')}",
-                    f"{job.get('platform', '')}",
-                    f"{(job.get('suite') or {}).get('passed', '')}",
+                    f"{job.platform}",
+                    f"{job.passed}",
                 )
             )
         jobs_table = tables.markdown(Table(JOB_COLUMNS, tuple(body)))
@@ -119,10 +118,10 @@ def summary_markdown(
     return "\n\n".join(parts)
 
 
-def footer(jobs: Sequence[Mapping[str, Any]]) -> str:
+def footer(jobs: Sequence[metrics.JobRecord]) -> str:
     """The summary's last line: the tools, and the coverage core(s) that measured."""
     v = versions()
-    measured = ", ".join(cores(jobs)) or "not recorded"
+    measured = ", ".join(metrics.cores(jobs)) or "not recorded"
     return (
         f"<sub>covtasks {v['covtasks']} · coverage {v['coverage']} (core: {measured}) · "
         f"{v['implementation']} {v['python']}</sub>"
@@ -144,7 +143,7 @@ def suite_notes(suite: metrics.Suite) -> list[str]:
     return lines
 
 
-def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[dict[str, Any]], str]:
+def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[metrics.JobRecord], str]:
     """The suite results, jobs and completeness recorded by the run that produced
     the data (none when the metrics are missing or unreadable)."""
     try:
@@ -152,4 +151,4 @@ def previous_run(metrics_file: Path) -> tuple[metrics.Suite, list[dict[str, Any]
     except CovtasksError:
         doc = None
     recorded = metrics.Recorded.from_json(doc.get("covtasks") if isinstance(doc, dict) else None)
-    return recorded.suite, [dict(j) for j in recorded.jobs], recorded.completeness
+    return recorded.suite, list(recorded.jobs), recorded.completeness

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
-from covtasks.metrics import Suite
+from covtasks.metrics import FlakyTest, Suite
 
 COLLECTION = "collection"
 SETUP = "setup"
@@ -129,26 +129,19 @@ class SuiteResult:
         return reasons
 
     def to_json(self) -> dict[str, Any]:
-        c = self.counts
-        return {
-            "stable": self.stable,
-            "pytest_exitstatus": self.exitstatus,
-            "collected": self.collected,
-            "passed": c.passed,
-            "failed": c.failed,
-            "errors": c.errors,
-            "skipped": c.skipped,
-            "xfailed": c.xfailed,
-            "xpassed": c.xpassed,
-            "deselected": c.deselected,
-            "quarantined_failed": [p.nodeid for p in self.quarantined_failed],
-            "quarantined_passed": list(self.quarantined_passed),
-            "flaky": [{"nodeid": f.nodeid, "first": f.first, "rerun": f.rerun} for f in self.flaky],
-        }
+        return self.summary().to_json()
 
     def summary(self) -> Suite:
         """The result as the metrics record it, for the reporting stages."""
-        return Suite.from_json(self.to_json(), "suite")
+        return Suite.of_run(
+            stable=self.stable,
+            exitstatus=self.exitstatus,
+            collected=self.collected,
+            counts=asdict(self.counts),
+            quarantined_failed=[p.nodeid for p in self.quarantined_failed],
+            quarantined_passed=self.quarantined_passed,
+            flaky=[FlakyTest(f.nodeid, f.first, f.rerun) for f in self.flaky],
+        )
 
 
 def is_quarantined(nodeid: str, quarantine: Iterable[str]) -> bool:

@@ -2,7 +2,7 @@
 
 Each baseline is ``{"date", "timestamp", "commit", "overall", "domains": {...},
 "flaky"}``. A re-run on the same commit replaces that commit's entry (a run with
-uncommitted changes writes none: see ``covtasks.report``); everything else
+uncommitted changes writes none: see ``covtasks.orchestrate``); everything else
 is kept verbatim, including older flat entries (``{"date", "overall", "governance",
 ...}``) written by hand-rolled scripts. A file that cannot be read as a trend is
 refused, never overwritten.

@@ -1,4 +1,5 @@
-"""Test helpers: the temporary-project builder, the CLI runners and a git-repo builder.
+"""Test helpers: the temporary-project builder, the CLI runners, a git-repo builder and
+a CI job output builder.
 
 Test modules import these from here; tests/conftest.py holds only fixtures and hooks.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -248,3 +250,47 @@ DB_DOWN = {
 # coverage.Coverage objects a test made in this process: conftest closes their data after
 # each test (Python 3.13 warns about a sqlite3 connection left to the garbage collector).
 OPENED_COVERAGE: list[coverage.Coverage] = []
+
+
+def write_data(path: Path, root: Path, *, branch: bool) -> None:
+    """A real coverage.py data file measuring the project's own files."""
+    import coverage
+
+    data = coverage.CoverageData(basename=str(path))
+    rules = str(root / "pkg" / "gov" / "rules.py")
+    if branch:
+        data.add_arcs({rules: {(-1, 1), (1, 2), (2, 3), (3, -1)}})
+    else:
+        data.add_lines({rules: [1, 2, 3]})
+    data.write()
+    data.close(force=True)
+
+
+def write_job(p: Project, job_id: str, *, branch: bool = True) -> Path:
+    """``coverage-jobs/ID/`` as ``run --job ID`` writes it: coverage.db + manifest.json."""
+    import coverage
+
+    out = p.path(f"coverage-jobs/{job_id}")
+    out.mkdir(parents=True)
+    root = p.root.resolve()
+    write_data(out / "coverage.db", root, branch=branch)
+    manifest = {
+        "format": 1,
+        "job": job_id,
+        "created": "2026-11-27T10:00:00+00:00",
+        "commit": "0123456789abcdef",
+        "dirty": False,
+        "root": str(root),
+        "source": ["pkg"],
+        "branch": branch,
+        "core": "ctrace",
+        "python": {"version": "3.12.0", "implementation": "CPython"},
+        "platform": sys.platform,
+        "machine": "x86_64",
+        "versions": {"covtasks": "0", "coverage": coverage.__version__},
+        "suite": {"stable": True, "collected": 6, "passed": 6, "flaky": [], "reasons": []},
+        "data_file": "coverage.db",
+        "data_files_combined": 2,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return out

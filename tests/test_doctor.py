@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from covtasks.commands.doctor import summary
 from covtasks.config import Domain, load_config
-from covtasks.doctor import Finding, cov_options, diagnose, summary
+from covtasks.doctor import Finding, cov_options, diagnose
 from covtasks.doctor_facts import ProjectFacts, PytestArgs, coverage_key, coverage_objects, gather
 from tests.helpers import BASIC_FILES, Project
 

@@ -119,7 +119,7 @@ def test_verdict_json_records_failing_files_and_missing_counts() -> None:
     checks = scope_checks(
         [Scope("api", ("a.py", "b.py"), file_fail_under=70, max_missing=1)], FILES, 2
     )
-    recorded = Verdict(tuple(checks), 2).to_json()
+    recorded = Verdict(tuple(checks), 2).record().to_json()
     assert recorded["failures"] == [
         "api: 3 missing statements, more than max_missing = 1",
         "a.py: 66.67% is below file_fail_under = 70 (api)",

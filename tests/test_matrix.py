@@ -17,7 +17,7 @@ from covtasks import jobs, matrix
 from covtasks.config import load_config
 from covtasks.errors import CovtasksError
 from covtasks.measure import measurement_core
-from tests.helpers import BASIC_FILES, Project, cli_env
+from tests.helpers import BASIC_FILES, Project, cli_env, run_cli, write_job
 
 ProjectFactory = Callable[..., Project]
 METRICS = "tests/coverage_reports/metrics/coverage.json"
@@ -123,7 +123,7 @@ def test_combined_quarantine(
         fake_job("a", tmp_path, suite={"stable": True, **a}),
         fake_job("b", tmp_path, suite={"stable": True, **b}),
     ]
-    suite = matrix.combined_suite(found)
+    suite = matrix.combined_suite(found).to_json()
     assert (suite["quarantined_failed"], suite["quarantined_passed"]) == (failed, passed)
 
 
@@ -133,7 +133,7 @@ def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
         fake_job("a", tmp_path, suite={"stable": True, **counts}),
         fake_job("b", tmp_path, suite={"stable": True, **counts, "deselected": 4}),
     ]
-    suite = matrix.combined_suite(found)
+    suite = matrix.combined_suite(found).to_json()
     assert {k: suite[k] for k in matrix.SUITE_COUNTS} == {
         **dict.fromkeys(matrix.SUITE_COUNTS, 2),
         "deselected": 5,
@@ -477,3 +477,25 @@ def test_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     db = tmp_path / "coverage.db"
     sqlite3.connect(db).close()
     assert db.stat().st_size == 0
+
+
+def test_combine_inspects_each_job_data_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before anything is created, and not again before coverage combines them."""
+    from covtasks import combine
+
+    p = Project(tmp_path).write(BASIC_FILES)
+    data = [write_job(p, job_id) / "coverage.db" for job_id in ("a", "b")]
+    opened: list[Path] = []
+    inspect = combine.inspect_data_file
+
+    def counted(path: Path) -> combine.DataFileInfo:
+        opened.append(path)
+        return inspect(path)
+
+    monkeypatch.setattr(combine, "inspect_data_file", counted)
+    result = run_cli(p.root, "combine", "--expect", "a,b")
+    # Combined and gated: the synthetic data measures a third of the code, below fail_under.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(opened) == sorted(data)

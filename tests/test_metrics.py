@@ -10,7 +10,7 @@ import pytest
 
 from covtasks import metrics
 from covtasks.errors import CovtasksError
-from covtasks.metrics import CHECKED, UNCHECKED, FlakyTest, Recorded, Suite
+from covtasks.metrics import CHECKED, UNCHECKED, FlakyTest, JobRecord, Recorded, Suite
 
 
 def test_load_returns_the_parsed_document(tmp_path: Path) -> None:
@@ -60,14 +60,14 @@ JOB = {"id": "py311", "suite": {"stable": True}}
                 "jobs": [JOB],
                 "completeness": "unchecked",
             },
-            Recorded("abc", True, Suite(SUITE), (JOB,), UNCHECKED),
+            Recorded("abc", True, Suite(SUITE), (JobRecord(JOB),), UNCHECKED),
         ),
         ({"completeness": "anything"}, Recorded(None, False, Suite({}), (), CHECKED)),
         (
             {"commit": 7, "suite": [], "jobs": {"a": 1}},
             Recorded(None, False, Suite({}), (), CHECKED),
         ),
-        ({"jobs": [JOB, "junk"]}, Recorded(None, False, Suite({}), (JOB,), CHECKED)),
+        ({"jobs": [JOB, "junk"]}, Recorded(None, False, Suite({}), (JobRecord(JOB),), CHECKED)),
     ],
     ids=["none", "not-an-object", "complete", "unknown-completeness", "malformed", "junk-job"],
 )
@@ -108,7 +108,9 @@ def test_a_written_section_reads_back(tmp_path: Path) -> None:
     path.write_text(json.dumps({"totals": {}, "covtasks": section}), encoding="utf-8")
     doc = metrics.load(path, "m.json")
     recorded = Recorded.from_json(doc["covtasks"])
-    assert recorded == Recorded("0123456789abcdef", False, Suite(SUITE), (JOB,), UNCHECKED)
+    assert recorded == Recorded(
+        "0123456789abcdef", False, Suite(SUITE), (JobRecord(JOB),), UNCHECKED
+    )
     assert metrics.domain_percents(doc["covtasks"], "m.json") == {"api": 75.0}
 
 
@@ -168,3 +170,97 @@ def test_a_malformed_suite_is_one_error_naming_file_and_key(record: object, mess
     with pytest.raises(CovtasksError) as info:
         Suite.from_json(record, "job/manifest.json")
     assert str(info.value) == f"job/manifest.json: {message}"
+
+
+def _section(jobs: tuple[JobRecord, ...], suite: Suite) -> metrics.Section:
+    numbers = {"files": 1, "num_statements": 4, "percent_covered": 75.0}
+    return metrics.Section(
+        versions={"covtasks": "1", "coverage": "7"},
+        platform="linux",
+        timestamp="2026-01-01T00:00:00+00:00",
+        commit="0123456789abcdef",
+        dirty=False,
+        branch=True,
+        precision=2,
+        source=("pkg",),
+        jobs=jobs,
+        completeness=UNCHECKED,
+        suite=suite,
+        overall=metrics.DomainRecord(numbers, 80.0),
+        domains={"api": metrics.DomainRecord(numbers, None, ("pkg/api.py",))},
+        unassigned=metrics.DomainRecord({**numbers, "files": 0}, None, ()),
+        gate=metrics.GateRecord(
+            False,
+            ("overall: 75.00% is below fail_under = 80",),
+            (metrics.CheckRecord("overall", "fail_under", 75.0, 80.0, False),),
+        ),
+    )
+
+
+SECTION_KEYS = [
+    *("format", "versions", "platform", "timestamp", "commit", "dirty", "branch"),
+    *("precision", "source", "jobs", "cores", "completeness", "suite", "overall"),
+    *("domains", "unassigned", "gate"),
+]
+
+
+def test_a_section_writes_its_keys_in_order_and_reads_back() -> None:
+    """write -> load -> write: the readers get back what was written, and a section
+    rebuilt from what they read writes the same bytes."""
+    local = JobRecord.local(workers=2, data_files=3, core="ctrace")
+    suite = Suite.combined([("py39", Suite.from_json({**SUITE, "flaky": [FLAKY]}, "m"))])
+    section = _section((local, JobRecord(JOB)), suite)
+    written = json.dumps(section.to_json(), indent=2)
+    doc = json.loads(written)
+    assert list(doc) == SECTION_KEYS
+    assert doc["cores"] == ["ctrace"]
+    assert doc["overall"] == {
+        "files": 1,
+        "num_statements": 4,
+        "percent_covered": 75.0,
+        "fail_under": 80.0,
+    }
+    assert list(doc["domains"]["api"])[-2:] == ["fail_under", "paths"]
+    recorded = Recorded.from_json(doc)
+    assert recorded == section.recorded()
+    assert metrics.domain_percents(doc, "m.json") == {"api": 75.0}
+    again = _section(recorded.jobs, recorded.suite)
+    assert json.dumps(again.to_json(), indent=2) == written
+
+
+def test_recorded_reads_the_keys_the_section_writes() -> None:
+    from dataclasses import fields
+
+    assert {f.name for f in fields(Recorded)} <= {f.name for f in fields(metrics.Section)}
+
+
+def test_a_job_manifest_writes_its_keys_in_order() -> None:
+    manifest = metrics.JobManifest(
+        job="py311",
+        created="2026-01-01T00:00:00+00:00",
+        commit=None,
+        dirty=True,
+        root="/ci/proj",
+        source=("pkg",),
+        branch=False,
+        core="sysmon",
+        python_version="3.11.7",
+        python_implementation="CPython",
+        platform="linux",
+        machine="x86_64",
+        versions={"covtasks": "1"},
+        suite=Suite.from_json(SUITE, "m").with_reasons(["setup errors: 2"]),
+        data_file="coverage.db",
+        data_files_combined=2,
+    )
+    written = manifest.to_json()
+    assert list(written) == [
+        *("format", "job", "created", "commit", "dirty", "root", "source", "branch"),
+        *("core", "python", "platform", "machine", "versions", "suite", "data_file"),
+        "data_files_combined",
+    ]
+    assert written["python"] == {"version": "3.11.7", "implementation": "CPython"}
+    assert written["suite"] == {**SUITE, "reasons": ["setup errors: 2"]}
+    assert set(metrics.MANIFEST_REQUIRED) <= set(written)
+    job = JobRecord.of_manifest("py311", json.loads(json.dumps(written)))
+    assert (job.id, job.core, job.platform, job.passed) == ("py311", "sysmon", "linux", 3)

@@ -12,7 +12,8 @@ import pytest
 from covtasks.config import load_config
 from covtasks.figures import display_percent
 from covtasks.measure import measurement_core
-from covtasks.publish import _CHUNK, _splice_offset, cores, write_metrics
+from covtasks.metrics import JobRecord, cores
+from covtasks.publish import _CHUNK, _splice_offset, write_metrics
 from tests.helpers import BASIC_FILES, Project
 
 METRICS = "tests/coverage_reports/metrics/coverage.json"
@@ -89,7 +90,7 @@ def test_whitespace_beyond_the_tail_window_falls_back_to_encoding(tmp_path: Path
     ids=["local", "matrix", "not-recorded"],
 )
 def test_cores(jobs: list[dict[str, Any]], expected: list[str]) -> None:
-    assert cores(jobs) == expected
+    assert cores([JobRecord(j) for j in jobs]) == expected
 
 
 # --- a real run ---------------------------------------------------------------------

@@ -41,7 +41,7 @@ def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
     # missing, which would read as a broken suite.
     versions.require_measured(cfg.workers)
     if args.doctor:
-        from covtasks.doctor import run_doctor
+        from covtasks.commands.doctor import run_doctor
 
         if run_doctor(cfg, sys.stdout) != 0:
             raise CovtasksError("doctor found errors: fix them, or run without --doctor")

@@ -16,16 +16,13 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import coverage
-
-from tests.helpers import BASIC_FILES, CliResult, Project, run_cli
+from tests.helpers import BASIC_FILES, CliResult, Project, run_cli, write_job
 
 ProjectFactory = Callable[..., Project]
 Setup = Callable[[Project], None]
@@ -90,46 +87,6 @@ def metrics(**drop: bool) -> dict[str, str]:
         "covtasks": {"domains": {}, "suite": {"stable": True}},
     }
     return {METRICS: json.dumps({k: v for k, v in doc.items() if k not in drop})}
-
-
-def write_data(path: Path, root: Path, *, branch: bool) -> None:
-    """A real coverage.py data file measuring the project's own files."""
-    data = coverage.CoverageData(basename=str(path))
-    rules = str(root / "pkg" / "gov" / "rules.py")
-    if branch:
-        data.add_arcs({rules: {(-1, 1), (1, 2), (2, 3), (3, -1)}})
-    else:
-        data.add_lines({rules: [1, 2, 3]})
-    data.write()
-    data.close(force=True)
-
-
-def write_job(p: Project, job_id: str, *, branch: bool = True) -> Path:
-    """``coverage-jobs/ID/`` as ``run --job ID`` writes it: coverage.db + manifest.json."""
-    out = p.path(f"coverage-jobs/{job_id}")
-    out.mkdir(parents=True)
-    root = p.root.resolve()
-    write_data(out / "coverage.db", root, branch=branch)
-    manifest = {
-        "format": 1,
-        "job": job_id,
-        "created": "2026-11-27T10:00:00+00:00",
-        "commit": "0123456789abcdef",
-        "dirty": False,
-        "root": str(root),
-        "source": ["pkg"],
-        "branch": branch,
-        "core": "ctrace",
-        "python": {"version": "3.12.0", "implementation": "CPython"},
-        "platform": sys.platform,
-        "machine": "x86_64",
-        "versions": {"covtasks": "0", "coverage": coverage.__version__},
-        "suite": {"stable": True, "collected": 6, "passed": 6, "flaky": [], "reasons": []},
-        "data_file": "coverage.db",
-        "data_files_combined": 2,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return out
 
 
 def schema_99(db: Path) -> None:
