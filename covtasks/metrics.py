@@ -204,8 +204,10 @@ class CheckRecord:
     percent: float
     fail_under: float | None
     passed: bool
-    file: str | None = None  # a file_fail_under check: the file
-    missing: int | None = None  # a max_missing check: the count and its cap
+    # A file_fail_under check of one file: the file (then "file" is written).
+    file: str | None = None
+    # A max_missing check: the scope's missing statements and the limit (then both are).
+    missing: int | None = None
     max_missing: int | None = None
 
     def to_json(self) -> dict[str, Any]:
