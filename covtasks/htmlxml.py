@@ -7,15 +7,15 @@ while this one writes the XML: on a machine with two cores the two take the time
 the slower. A second process costs about a quarter of a second (interpreter, imports,
 reading the data), about what the XML report of 50 files takes, so smaller projects
 write both here. Reports start only once the data has passed covtasks' checks (a refused
-run writes nothing), and the metrics and trend are written only after both reports
-succeeded, as before.
+run writes nothing). All are written to temp paths of a ``covtasks.publication``
+(the html report to a temp directory, in either process), which replace the configured
+ones together with the metrics and trend, or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import json
 import subprocess
 import sys
@@ -27,7 +27,6 @@ import coverage
 from coverage.exceptions import CoverageException
 
 from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
-from covtasks.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,7 @@ def _xml(cov: coverage.Coverage, outfile: Path) -> None:
 
 
 def _lcov(cov: coverage.Coverage, outfile: Path) -> None:
-    """coverage.py's LCOV report, replaced atomically: coverage.py writes it to stdout
-    (``outfile="-"``), caught here, and the text goes through the atomic writer."""
-    text = io.StringIO()
-    with contextlib.redirect_stdout(text):
-        cov.lcov_report(outfile="-")
-    write_atomic(outfile, text.getvalue())
+    cov.lcov_report(outfile=str(outfile))
 
 
 def _failure(exc: BaseException) -> str:
@@ -134,7 +128,7 @@ class Reports:
                 _xml(self.cov, self.xml)
             if self.lcov is not None:
                 _lcov(self.cov, self.lcov)
-        except (CoverageException, OSError, CovtasksError) as exc:
+        except (CoverageException, OSError) as exc:
             self.stop()
             raise CovtasksError(_failure(exc)) from exc
         if self.child is not None:

@@ -4,19 +4,22 @@
 configuration against the figures of a metrics file. ``gate --release`` also demands
 that the metrics are fresh (measured on HEAD, from a clean tree, by a stable suite)
 and that no figure dropped, beyond its tolerance, against the last trend baseline of
-another commit (the ratchet). ``gate --suggest`` prints the thresholds the current
-figures would support, so a team can raise the floor. This module owns the pure
-rules (figures -> checks -> verdict); commands/gate.py prints them.
+another commit (the ratchet; ``--base REF``: against the entry of the merge-base of REF
+and HEAD, see :mod:`covtasks.baseline`), and with ``file_ratchet = true`` that no
+file's missing statements grew (:mod:`covtasks.fileratchet`). ``gate --suggest``
+prints the thresholds the current figures would support, so a team can raise the floor.
+This module owns the pure rules (figures -> checks -> verdict); commands/gate.py prints
+them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from covtasks import metrics, trend
+from covtasks import baseline, fileratchet, metrics, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
@@ -125,25 +128,6 @@ def freshness(figures: Figures, head: str | None) -> list[Check]:
     return checks
 
 
-def previous_baseline(
-    baselines: Sequence[trend.Baseline],
-    head: str | None,
-    among: Collection[str] | None = None,
-) -> trend.Baseline | None:
-    """The last baseline of another commit than ``head`` (pure): what the ratchet and the
-    pull-request comment compare against. With ``among``, only a baseline of one of
-    those commits. An entry measured with uncommitted changes (``"dirty": true``, from
-    older trend files) is never a baseline."""
-    return next(
-        (
-            b
-            for b in reversed(baselines)
-            if b.commit != head and not b.dirty and (among is None or b.commit in among)
-        ),
-        None,
-    )
-
-
 def ratchet(
     figures: Figures,
     baselines: Sequence[trend.Baseline],
@@ -152,11 +136,22 @@ def ratchet(
     precision: int,
 ) -> list[Check]:
     """No figure may drop, beyond its tolerance, against the last baseline of another
-    commit (pure, :func:`previous_baseline`). Figures the baseline lacks are new and pass."""
-    previous = previous_baseline(baselines, head)
+    commit (pure). Figures the baseline lacks are new and pass. An entry measured with
+    uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
+    previous = baseline.latest_of_another_commit(baselines, head)
+    return ratchet_against(figures, previous, tolerances, precision)
+
+
+def ratchet_against(
+    figures: Figures,
+    previous: trend.Baseline | None,
+    tolerances: Mapping[str, float],
+    precision: int,
+) -> list[Check]:
+    """No figure may drop, beyond its tolerance, against ``previous`` (pure)."""
     if previous is None:
         return []
-    against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
+    against = baseline.describe(previous)
     pairs = [(OVERALL, figures.overall, previous.overall)]
     pairs += [
         (n, v, previous.domains[n]) for n, v in figures.domains.items() if n in previous.domains
@@ -200,7 +195,7 @@ def tolerances(cfg: Config) -> dict[str, float]:
     return result
 
 
-def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
+def evaluate(cfg: Config, figures: Figures, *, release: bool, base: str | None = None) -> Verdict:
     thresholds = {d.name: d.fail_under for d in cfg.domains}
     missing = [d.name for d in cfg.domains if d.name not in figures.domains]
     if missing:
@@ -215,12 +210,16 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
         head = git_info(cfg.root, cfg.outputs()).commit
         extra += freshness(figures, head)
         entries = trend.load_entries(cfg.trend) if cfg.trend is not None else []
+        choice = baseline.choose(cfg.root, trend.baselines(entries), head, base)
         figures_now = Figures(
             figures.overall, domains, figures.commit, figures.dirty, figures.stable
         )
-        extra += ratchet(
-            figures_now, trend.baselines(entries), head, tolerances(cfg), cfg.precision
-        )
+        if choice.note:
+            extra.append(Check("baseline", 0, None, True, "ratchet", choice.note))
+        extra += ratchet_against(figures_now, choice.baseline, tolerances(cfg), cfg.precision)
+        if cfg.file_ratchet:
+            counts = fileratchet.missing_counts(figures.files, display_path(cfg.metrics))
+            extra += fileratchet.checks(cfg.root, counts, choice.baseline)
     found, analysis = file_scopes(figures, cfg)
     if analysis is not None:
         extra = scope_checks(found, analysis.per_file, cfg.precision) + extra

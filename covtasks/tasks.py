@@ -10,8 +10,8 @@ ns = Collection()
 ns.add_collection(covtasks.tasks.ns, name="cov")
 ```
 
-Then ``inv cov.coverage --pytest-args "-k auth"``, ``inv cov.gate --release``,
-``inv cov.gate --suggest --write``,
+Then ``inv cov.coverage --pytest-args "-k auth"``,
+``inv cov.gate --release [--base main]``, ``inv cov.gate --suggest --write``,
 ``inv cov.diff --base origin/main --annotate github``, ``inv cov.comment``,
 ``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
 invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
@@ -58,12 +58,22 @@ def _option(flag: str, value: str) -> list[str]:
     help={
         "pytest-args": 'arguments for pytest, one string, e.g. "-k auth"',
         "fail-fast": "run `pytest -x --lf` unmeasured first and stop at its first failure",
+        "job": "CI job mode: measure and write coverage-jobs/ID, no gate",
+        "shard": "with --job: run only shard K/N of the suite (e.g. 2/4)",
         "extra": _EXTRA,
     }
 )
-def coverage(c: Context, pytest_args: str = "", fail_fast: bool = False, extra: str = "") -> None:
+def coverage(
+    c: Context,
+    pytest_args: str = "",
+    fail_fast: bool = False,
+    job: str = "",
+    shard: str = "",
+    extra: str = "",
+) -> None:
     """Run the suite under coverage: stable stage, metrics, trend, thresholds."""
     args = ["--fail-fast"] if fail_fast else []
+    args += [*_option("--job", job), *_option("--shard", shard)]
     args += shlex.split(extra)
     if pytest_args:
         args += ["--", *shlex.split(pytest_args)]
@@ -86,6 +96,8 @@ def combine(c: Context, expect: str = "", extra: str = "") -> None:
     help={
         "release": "also demand fresh metrics for HEAD and no drop against the trend",
         "metrics": "the metrics JSON to gate (default: the configured one)",
+        "base": "with --release: compare with the trend entry of the merge-base of this "
+        "git ref and HEAD (a pull request's target branch)",
         "suggest": "print the thresholds the current figures support",
         "write": "with --suggest: raise the thresholds in pyproject.toml (never lower)",
         "extra": _EXTRA,
@@ -95,6 +107,7 @@ def gate(
     c: Context,
     release: bool = False,
     metrics: str = "",
+    base: str = "",
     suggest: bool = False,
     write: bool = False,
     extra: str = "",
@@ -102,7 +115,8 @@ def gate(
     """Check the thresholds against a metrics JSON (or suggest higher ones)."""
     flags = [("--release", release), ("--suggest", suggest), ("--write", write)]
     args = [flag for flag, on in flags if on]
-    run_covtasks(c, "gate", *args, *_option("--metrics", metrics), *shlex.split(extra))
+    args += [*_option("--metrics", metrics), *_option("--base", base)]
+    run_covtasks(c, "gate", *args, *shlex.split(extra))
 
 
 @task(

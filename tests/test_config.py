@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.config import (
+    DEFAULT_DURATIONS,
     DEFAULT_METRICS,
     DEFAULT_TREND,
     Config,
@@ -26,7 +27,7 @@ SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, file_fail_under, max_missing, precision, "
     "branch, metrics, trend, html, xml, lcov, stable, domains, core, expected_jobs, tolerance, "
-    "diff_fail_under, job_dir"
+    "diff_fail_under, job_dir, file_ratchet, durations"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -128,6 +129,8 @@ BAD = [
      "expected a non-empty string, got ' '"),
     ("branch-string", SRC + 'branch = "yes"', "tool.covtasks.branch",
      "expected true or false, got 'yes'"),
+    ("file-ratchet-number", SRC + "file_ratchet = 1", "tool.covtasks.file_ratchet",
+     "expected true or false, got 1"),
     # output paths
     ("metrics-empty", SRC + 'metrics = ""', "tool.covtasks.metrics", "expected a path, got ''"),
     ("metrics-false", SRC + "metrics = false", "tool.covtasks.metrics",
@@ -293,6 +296,7 @@ def test_defaults_without_covtasks_table(root: Path) -> None:
         domains=(),
         coverage_file=None,
         job_dir=root / "coverage-jobs",
+        durations=root / DEFAULT_DURATIONS,
     )
     assert cfg.source_dirs() == [root / "pkg"]
 

@@ -61,10 +61,20 @@ def ran(task: Any, exited: int = 0, **kwargs: Any) -> str:
             {"fail_fast": True, "extra": "--job py39"},
             ["run", "--fail-fast", "--job", "py39"],
         ),
+        (
+            tasks.coverage,
+            {"job": "py-shard2", "shard": "2/4"},
+            ["run", "--job", "py-shard2", "--shard", "2/4"],
+        ),
         (tasks.combine, {"expect": "3"}, ["combine", "--expect", "3"]),
         (tasks.gate, {"release": True}, ["gate", "--release"]),
         (tasks.gate, {"suggest": True, "write": True}, ["gate", "--suggest", "--write"]),
         (tasks.gate, {"metrics": "m.json"}, ["gate", "--metrics", "m.json"]),
+        (
+            tasks.gate,
+            {"release": True, "base": "origin/main"},
+            ["gate", "--release", "--base", "origin/main"],
+        ),
         (
             tasks.trend,
             {"svg": "t.svg", "badge": "b.svg"},

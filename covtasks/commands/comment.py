@@ -1,11 +1,11 @@
 """``covtasks comment``: the pull-request comment (Markdown) from the last metrics.
 
 It reads what the other commands read (the metrics, the trend, git) and hands the
-facts to :func:`covtasks.prcomment.render`. The baseline is the one the release gate's
-ratchet uses (:func:`covtasks.release.previous_baseline`); with ``--base REF``, the
-newest one of the merge-base of REF and HEAD or of an ancestor of it, and the patch
-coverage of the changes since that merge-base is shown too. Exit 0 once written,
-whatever the figures: the gate is a separate step.
+facts to :func:`covtasks.prcomment.render`. The baseline is the release gate's
+(:func:`covtasks.baseline.choose`): the last entry of another commit; with
+``--base REF``, the entry of the merge-base of REF and HEAD or of its newest ancestor
+that has one, and the patch coverage of the changes since that merge-base is shown
+too. Exit 0 once written, whatever the figures: the gate is a separate step.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from covtasks import diffcov, metrics, prcomment, release, trend
+from covtasks import baseline, diffcov, metrics, prcomment, release, trend
 from covtasks.commands import _options
 from covtasks.config import Config, display_path, load_config
 from covtasks.errors import EXIT_OK
 from covtasks.files import write_atomic
 from covtasks.gitinfo import git_info
-
-# How far back from the merge-base a baseline is looked for.
-ANCESTORS = 1000
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,13 +54,11 @@ def facts(cfg: Config, metrics_file: Path, base_ref: str | None) -> prcomment.Fa
     report = diffcov.load_report(metrics_file)
     suite = metrics.Recorded.from_json(report.get("covtasks")).suite
     baselines = history(cfg)
-    head = git_info(cfg.root, cfg.outputs()).commit
+    head = figures.commit or git_info(cfg.root, cfg.outputs()).commit
+    chosen = baseline.choose(cfg.root, baselines, head, base_ref)
     patch = None
-    among = None
     if base_ref is not None:
         merge_base = diffcov.merge_base(cfg.root, base_ref)
-        log = diffcov.git(cfg.root, "rev-list", f"--max-count={ANCESTORS}", merge_base)
-        among = set(log.split())
         changed = diffcov.changed_lines(cfg.root, merge_base)
         result = diffcov.patch_coverage(changed, report, cfg.domains, cfg.root)
         patch = prcomment.Patch(base_ref, merge_base, result, cfg.diff_fail_under)
@@ -77,7 +72,7 @@ def facts(cfg: Config, metrics_file: Path, base_ref: str | None) -> prcomment.Fa
         suite=suite,
         history=overall,
         precision=cfg.precision,
-        base=release.previous_baseline(baselines, figures.commit or head, among),
+        base=chosen.baseline,
         patch=patch,
     )
 

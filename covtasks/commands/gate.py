@@ -28,6 +28,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also require fresh metrics for HEAD, a stable suite and no drop against the trend",
     )
     parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="with --release: ratchet against the trend entry of the merge-base of REF and "
+        "HEAD (or its newest ancestor with one), as a pull request's gate needs",
+    )
+    parser.add_argument(
         "--suggest", action="store_true", help="print the thresholds the current figures support"
     )
     parser.add_argument(
@@ -38,6 +44,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    if args.base is not None and not args.release:
+        raise CovtasksError(
+            "only applies with --release (it picks the ratchet's baseline)", "--base"
+        )
     if args.write and not args.suggest:
         raise CovtasksError("gate: --write goes with --suggest (`covtasks gate --suggest --write`)")
     cfg = load_config(Path.cwd())
@@ -48,7 +58,7 @@ def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
     if args.suggest:
         print("\n".join(suggest.suggestions(figures, cfg)), file=sys.stdout)
         return EXIT_OK
-    verdict = release.evaluate(cfg, figures, release=args.release)
+    verdict = release.evaluate(cfg, figures, release=args.release, base=args.base)
     report(verdict, args.release, sys.stdout)
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD
 

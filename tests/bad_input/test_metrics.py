@@ -64,6 +64,12 @@ CASES = [
         {**metrics_with_files({"pkg/x.py": {}}), **key("file_fail_under", "80")},
         ("gate",),
     ),
+    Case(
+        "gate-file-without-missing-lines",
+        "coverage.json: files['pkg/gov/rules.py'].summary.missing_lines is not a count: None",
+        {**metrics_with_files({"pkg/gov/rules.py": {}}), **key("file_ratchet", "true")},
+        ("gate", "--release"),
+    ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
     Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
     # comment reads the same metrics
