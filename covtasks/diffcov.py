@@ -32,6 +32,7 @@ from covtasks.constants import OVERALL, UNASSIGNED
 from covtasks.errors import CovtasksError
 from covtasks.figures import DomainNumbers, Numbers, display_percent, total
 from covtasks.git import GitError
+from covtasks.git import merge_base as git_merge_base
 from covtasks.git import run as run_git
 from covtasks.globs import Matcher
 from covtasks.tables import RIGHT, Column, Table
@@ -290,16 +291,7 @@ def merge_base(root: Path, ref: str) -> str:
     if not ref or ref.startswith("-"):
         raise CovtasksError(f"not a git ref: {ref!r}", "--base")
     toplevel(root)
-    try:
-        git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except GitError:
-        raise CovtasksError(f"unknown git ref {ref!r} (fetched?)", "--base") from None
-    try:
-        return git(root, "merge-base", ref, "HEAD").strip()
-    except GitError as exc:
-        raise CovtasksError(
-            f"no merge-base of {ref!r} and HEAD: {exc.message or 'no common ancestor'}", "--base"
-        ) from None
+    return git_merge_base(root, ref)
 
 
 def changed_lines(root: Path, base: str) -> dict[str, set[int]]:

@@ -8,6 +8,8 @@ turns the facts into findings, each with a severity, a one-line problem and its 
 
 from __future__ import annotations
 
+import decimal
+import math
 import os
 import posixpath
 from collections.abc import Iterable, Sequence
@@ -86,6 +88,18 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
         "set COVERAGE_COVERAGE=1 where covtasks runs (in a noxfile: "
         'covtasks.nox.install(env={{"COVERAGE_COVERAGE": "1"}}))',
     ),
+    "threshold-decimals": (
+        "warning",
+        "{key} = {value:g} has more decimals than precision = {precision}: coverage.py "
+        "releases before 7.17.1 compare the figure rounded to {precision} decimals, so "
+        "the threshold is effectively {effective:g}",
+        "round {key} to {precision} decimals, or raise precision",
+    ),
+    "threshold-never-decides": (
+        "info",
+        "{key} = {value:g} never decides: {why}",
+        "nothing if it is meant as documentation; else {fix}",
+    ),
     "trend": ("error", "the trend file {trend}: {error}", "{fix}"),
     "trend-ignored": (
         "warning",
@@ -122,6 +136,7 @@ def finding(code: str, severity: Severity | None = None, **fields: object) -> Fi
 def diagnose(project: ProjectFacts) -> list[Finding]:
     """Every finding about ``project``: errors first, then warnings, then infos."""
     found = [*_addopts(project), *_domains(project), *_setup(project), *_outputs(project)]
+    found += _thresholds(project)
     return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
 
 
@@ -315,3 +330,46 @@ def _outputs(p: ProjectFacts) -> Iterable[Finding]:
         yield finding("trend-ignored", trend=p.trend)
     if p.metrics_ignored:
         yield finding("metrics-ignored", metrics=p.metrics)
+
+
+def _decimals(value: float) -> int:
+    """The decimals ``value`` is written with (80.125: 3; 80.0: 0; 1e-05: 5)."""
+    exponent = decimal.Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def _thresholds(p: ProjectFacts) -> Iterable[Finding]:
+    """Thresholds that cannot mean what they say (more decimals than ``precision``),
+    and per-domain ones the top-level ones always decide first."""
+    for key, value in p.thresholds:
+        if _decimals(value) > p.precision:
+            step = 10.0**-p.precision
+            effective = math.ceil(round(value / step, 6)) * step
+            yield finding(
+                "threshold-decimals",
+                key=key,
+                value=value,
+                precision=p.precision,
+                effective=round(effective, p.precision),
+            )
+    for d in p.domains:
+        at = f"tool.covtasks.domains.{d.name}"
+        top = p.max_missing
+        if d.max_missing is not None and top is not None and d.max_missing >= top:
+            yield finding(
+                "threshold-never-decides",
+                key=f"{at}.max_missing",
+                value=d.max_missing,
+                why=f"the domain never misses more statements than the whole, and "
+                f"tool.covtasks.max_missing = {top}",
+                fix=f"lower it below {top}, or remove it",
+            )
+        files = p.file_fail_under
+        if d.file_fail_under is not None and files is not None and d.file_fail_under <= files:
+            yield finding(
+                "threshold-never-decides",
+                key=f"{at}.file_fail_under",
+                value=d.file_fail_under,
+                why=f"every measured file already meets tool.covtasks.file_fail_under = {files:g}",
+                fix=f"raise it above {files:g}, or remove it",
+            )

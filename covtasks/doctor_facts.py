@@ -77,6 +77,11 @@ class ProjectFacts:
     metrics_ignored: bool = False
     coverage_objects: tuple[str, ...] = ()  # files that create coverage.Coverage objects
     metacov: bool = False  # COVERAGE_COVERAGE is set: coverage keeps saving anyway
+    precision: int = 2
+    # The percent thresholds that are set: (key path, value).
+    thresholds: tuple[tuple[str, float], ...] = ()
+    file_fail_under: float | None = None
+    max_missing: int | None = None
 
 
 def coverage_key(coverage_file: str | None, table: str, key: str = "") -> str:
@@ -238,4 +243,18 @@ def gather(root: Path, cfg: Config) -> ProjectFacts:
         metrics_ignored=ignored[0],
         coverage_objects=tuple(coverage_objects(root, [*source_files, *others])),
         metacov=os.environ.get("COVERAGE_COVERAGE") is not None,
+        precision=cfg.precision,
+        thresholds=tuple(thresholds(cfg)),
+        file_fail_under=cfg.file_fail_under,
+        max_missing=cfg.max_missing,
     )
+
+
+def thresholds(cfg: Config) -> list[tuple[str, float]]:
+    """Every percent threshold set in the configuration, by its key path."""
+    found: list[tuple[str, float | None]] = [("tool.covtasks.fail_under", cfg.fail_under)]
+    found.append(("tool.covtasks.file_fail_under", cfg.file_fail_under))
+    for d in cfg.domains:
+        at = f"tool.covtasks.domains.{d.name}"
+        found += [(f"{at}.fail_under", d.fail_under), (f"{at}.file_fail_under", d.file_fail_under)]
+    return [(key, value) for key, value in found if value is not None]

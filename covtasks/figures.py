@@ -54,6 +54,11 @@ class Numbers:
         return self.statements + self.branches
 
     @property
+    def missing(self) -> int:
+        """Statements not run: coverage.py's ``missing_lines``."""
+        return self.statements - self.covered_lines
+
+    @property
     def percent(self) -> float:
         if self.total == 0:
             return 100.0

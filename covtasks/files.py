@@ -25,27 +25,28 @@ from covtasks.errors import CovtasksError
 _PAUSE_ENV = "COVTASKS_TEST_PAUSE_BEFORE_REPLACE"
 
 
-def _mode_for(path: Path) -> int:
-    """Keep an existing file's mode; a new file gets the usual 0o666 less the umask."""
+def mode_for(path: Path, *, directory: bool = False) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0o666 (a directory
+    0o777) less the umask."""
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        return (0o777 if directory else 0o666) & ~umask
 
 
-_TEMP_SUFFIX = ".tmp"
+TEMP_SUFFIX = ".tmp"
 
 
-def _temp_prefix(path: Path) -> str:
+def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
 def unfinished_writes(path: Path) -> list[Path]:
     """Temp files of writes of ``path`` that never reached ``os.replace`` (a writer
     killed mid-write; an interrupted or failed one removes its own)."""
-    return sorted(path.parent.glob(f"{_temp_prefix(path)}*{_TEMP_SUFFIX}"))
+    return sorted(path.parent.glob(f"{temp_prefix(path)}*{TEMP_SUFFIX}"))
 
 
 @contextlib.contextmanager
@@ -55,18 +56,18 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     Each write has a temp file of its own, so concurrent writers never share one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise CovtasksError(f"cannot write: {exc.strerror}", str(path)) from exc
     try:
         with os.fdopen(fd, "wb") as f:
-            os.chmod(tmp, _mode_for(path))
+            os.chmod(tmp, mode_for(path))
             yield f
             f.flush()
             os.fsync(f.fileno())
-        _test_pause(path)
+        test_pause(path)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -83,7 +84,7 @@ def write_atomic(path: Path, text: str) -> None:
         f.write(text.encode("utf-8"))
 
 
-def _test_pause(path: Path) -> None:
+def test_pause(path: Path) -> None:
     pause = os.environ.get(_PAUSE_ENV)
     if not pause:
         return
@@ -95,7 +96,7 @@ def _test_pause(path: Path) -> None:
     time.sleep(float(seconds))
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make the rename itself durable (POSIX); best effort elsewhere."""
     if sys.platform == "win32":  # pragma: no cover
         return

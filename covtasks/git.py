@@ -55,3 +55,42 @@ def output(root: Path, *args: str) -> str | None:
         return run(root, *args, timeout=TOLERANT_TIMEOUT).strip()
     except CovtasksError:
         return None
+
+
+def merge_base(root: Path, ref: str, option: str = "--base") -> str:
+    """The merge-base of ``ref`` and HEAD (a full sha).
+
+    A ref that is not a commit here, or has no common ancestor with HEAD, is a
+    :class:`CovtasksError` naming the ``option`` and the ref.
+    """
+    if not ref or ref.startswith("-"):
+        raise CovtasksError(f"not a git ref: {ref!r}", option)
+    try:
+        run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        raise CovtasksError(f"unknown git ref {ref!r} (fetched?)", option) from None
+    try:
+        return run(root, "merge-base", ref, "HEAD").strip()
+    except GitError:
+        # Both are commits here (checked above): git finds no common ancestor.
+        raise CovtasksError(
+            f"no merge-base of {ref!r} and HEAD: no common ancestor in this clone's history "
+            "(a shallow clone? fetch more: git fetch --unshallow)",
+            option,
+        ) from None
+
+
+def ancestors(root: Path, commit: str) -> list[str]:
+    """``commit`` and its ancestors, newest first (``git rev-list`` order): as far as the
+    clone's history goes (a shallow clone stops at its boundary)."""
+    return run(root, "rev-list", commit).split()
+
+
+def files_at(root: Path, commit: str) -> frozenset[str] | None:
+    """The paths of the files ``commit`` holds under ``root``, relative to ``root`` with
+    ``/``; None when this clone does not have the commit (a shallow clone)."""
+    try:
+        out = run(root, "ls-tree", "-r", "--name-only", "-z", f"{commit}^{{tree}}", "--", ".")
+    except GitError:
+        return None
+    return frozenset(name for name in out.split("\0") if name)

@@ -30,6 +30,7 @@ from covtasks.metrics import MANIFEST_REQUIRED, JobManifest, JobRecord
 MANIFEST = "manifest.json"
 DATA = "coverage.db"
 JOB_ID = re.compile(r"[A-Za-z0-9_.=+-]+")
+MAX_RANGE = 1000  # ids in one {A..B} of --expect
 # ``--expect any`` / ``expected_jobs = "any"``: combine whatever is there, unchecked.
 ANY: Literal["any"] = "any"
 Expectation = Union[int, tuple[str, ...], Literal["any"]]
@@ -74,16 +75,24 @@ def check_job_id(job_id: str) -> str:
 
 
 def expand_braces(text: str) -> list[str]:
-    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names."""
+    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names;
+    ``shard{1..4}`` -> four (a range of whole numbers, as the shell expands it)."""
     match = re.search(r"\{([^{}]*)\}", text)
     if not match:
         return [text]
     head, tail = text[: match.start()], text[match.end() :]
-    return [
-        expanded
-        for option in match.group(1).split(",")
-        for expanded in expand_braces(head + option + tail)
-    ]
+    span = re.fullmatch(r"(\d+)\.\.(\d+)", match.group(1))
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if abs(last - first) >= MAX_RANGE:
+            raise CovtasksError(
+                f"{{{span.group(0)}}}: at most {MAX_RANGE} ids in a range", "--expect"
+            )
+        step = 1 if last >= first else -1
+        options = [str(i) for i in range(first, last + step, step)]
+    else:
+        options = match.group(1).split(",")
+    return [expanded for option in options for expanded in expand_braces(head + option + tail)]
 
 
 def parse_expect(value: str) -> Expectation:

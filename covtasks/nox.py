@@ -334,7 +334,8 @@ def install(
         run_covtasks(session, "combine", *session.posargs, env=env)
 
     def release_gate(session: nox.Session) -> None:
-        """Fresh metrics for HEAD, stable suite, every domain at threshold, no drop."""
+        """Fresh metrics for HEAD, stable suite, every domain at threshold, no drop; a
+        pull request's gate: ``-- --base REF`` (against REF's merge-base)."""
         prepare(session)
         run_covtasks(session, "gate", "--release", *session.posargs, env=env)
 

@@ -29,11 +29,12 @@ from covtasks import metrics
 from covtasks.config import Config
 from covtasks.errors import CovtasksError
 from covtasks.figures import Analysis, DomainNumbers
-from covtasks.files import atomic_writer, write_json_atomic
+from covtasks.files import atomic_writer
 from covtasks.gate import Verdict
 from covtasks.gitinfo import GitInfo
 from covtasks.metrics import CHECKED as CHECKED
 from covtasks.metrics import UNCHECKED as UNCHECKED
+from covtasks.publication import Publication
 
 METRICS_FORMAT = metrics.FORMAT
 
@@ -107,6 +108,8 @@ def json_report(cov: coverage.Coverage, outfile: Path, precision: int) -> dict[s
         cov.json_report(outfile=str(outfile))
     except CoverageException as exc:
         raise CovtasksError(f"coverage could not report: {' '.join(str(exc).split())}") from exc
+    except OSError as exc:  # a full disk, a file-size limit: nothing is published
+        raise CovtasksError(f"cannot write: {exc.strerror or exc}", str(outfile)) from exc
     finally:
         cov.set_option("report:precision", saved)
     data: dict[str, Any] = json.loads(outfile.read_text(encoding="utf-8"))
@@ -119,8 +122,10 @@ def write_metrics(
     section: Mapping[str, Any],
     *,
     report_file: Path | None = None,
+    pub: Publication | None = None,
 ) -> None:
-    """coverage.py's JSON report plus the ``covtasks`` object, written atomically.
+    """coverage.py's JSON report plus the ``covtasks`` object, written atomically (or
+    prepared as part of ``pub``).
 
     With ``report_file`` (the report as coverage.py wrote it) its bytes are copied as
     they are, in chunks, and the section is spliced in before the final brace:
@@ -128,16 +133,19 @@ def write_metrics(
     for the same document, and so would holding its text in memory.
     """
     addition = json.dumps({"covtasks": dict(section)}, indent=2)[1:].lstrip()
+    writer = atomic_writer if pub is None else pub.writer
     if report_file is not None:
         with open(report_file, "rb") as src:
             keep = _splice_offset(src)
             if keep is not None:
-                with atomic_writer(path) as dst:
+                with writer(path) as dst:
                     src.seek(0)
                     _copy_bytes(src, dst, keep)
                     dst.write(b",\n" + addition.encode("utf-8") + b"\n")
                 return
-    write_json_atomic(path, {**report, "covtasks": dict(section)})
+    text = json.dumps({**report, "covtasks": dict(section)}, indent=2) + "\n"
+    with writer(path) as dst:
+        dst.write(text.encode("utf-8"))
 
 
 _TAIL = 1 << 16
@@ -172,23 +180,37 @@ def _copy_bytes(src: BinaryIO, dst: BinaryIO, length: int) -> None:
         remaining -= len(block)
 
 
-def keep_data(data_file: Path, dest: Path) -> None:
+def keep_data(data_file: Path, dest: Path, pub: Publication | None = None) -> None:
     """Keep the combined data where ``covtasks report`` and ``coverage report`` find it.
 
     Written like the metrics: two runs at once in one project each copy into a temp
     file of their own (``..coverage.XXXX.tmp``, never one of coverage's ``.coverage.*``
     parallel-data names) and replace ``dest`` atomically."""
-    with open(data_file, "rb") as src, atomic_writer(dest) as dst:
+    writer = atomic_writer if pub is None else pub.writer
+    with open(data_file, "rb") as src, writer(dest) as dst:
         shutil.copyfileobj(src, dst, _CHUNK)
 
 
-def step_summary(markdown: str) -> None:
-    """Append to ``$GITHUB_STEP_SUMMARY`` when running under GitHub Actions."""
+def step_summary(markdown: str, pub: Publication | None = None) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when running under GitHub Actions.
+
+    With ``pub``, a summary that is a regular file (or does not exist yet) is prepared
+    as a copy with the addition, which replaces it with the other outputs; anything
+    else (a pipe, a device) is appended to at once."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
+    text = (markdown.rstrip() + "\n\n").encode("utf-8")
+    path = Path(target)
+    if pub is not None and (path.is_file() or not os.path.lexists(path)):
+        with pub.writer(path) as dst:
+            if path.is_file():
+                with open(path, "rb") as src:
+                    shutil.copyfileobj(src, dst, _CHUNK)
+            dst.write(text)
+        return
     try:
-        with open(target, "a", encoding="utf-8") as f:
-            f.write(markdown.rstrip() + "\n\n")
+        with open(target, "ab") as f:
+            f.write(text)
     except OSError as exc:
         raise CovtasksError(f"cannot append the step summary: {exc.strerror}", target) from exc

@@ -54,12 +54,48 @@ def path_args(args: Sequence[str]) -> list[tuple[int, str]]:
     return found
 
 
+# pytest's options that take a match expression (``-k EXPR`` or ``-kEXPR``).
+EXPRESSION_OPTIONS = ("-k", "-m")
+
+
+def expression_args(args: Sequence[str]) -> list[tuple[str, str]]:
+    """(option, expression) of every ``-k``/``-m`` in ``args``."""
+    found = []
+    for i, arg in enumerate(args):
+        if arg in EXPRESSION_OPTIONS and i + 1 < len(args):
+            found.append((arg, args[i + 1]))
+        elif arg[:2] in EXPRESSION_OPTIONS and len(arg) > 2 and not arg.startswith("--"):
+            found.append((arg[:2], arg[2:]))
+    return found
+
+
+def check_expressions(extra: Sequence[str]) -> None:
+    """Refuse, before anything runs, a ``-k`` or ``-m`` expression pytest cannot parse:
+    under pytest-xdist it is found by the workers and ends as an INTERNALERROR, not as a
+    usage error. pytest's own parser decides (it has no public API for it)."""
+    expressions = expression_args(extra)
+    if not expressions:
+        return
+    from _pytest.mark import expression
+
+    errors = (SyntaxError, getattr(expression, "ParseError", SyntaxError))
+    for option, text in expressions:
+        try:
+            expression.Expression.compile(text)
+        except errors as exc:  # SyntaxError from pytest 8.4, ParseError before
+            reason = f"at column {exc.offset}: {exc.msg}" if isinstance(exc, SyntaxError) else exc
+            raise CovtasksError(
+                f"pytest argument {option} {text!r} (after --): not a valid expression: {reason}"
+            ) from None
+
+
 def check_test_paths(cfg: Config, extra: Sequence[str] = ()) -> None:
     """Refuse, before anything runs, test paths that do not exist: configured ones
     (``tool.covtasks.tests``), given after ``--``, or pytest's ``testpaths`` in this
     pyproject.toml when pytest would use them (pytest-xdist reports a missing path as
     "no tests ran", pytest as a usage error, and an unmatched ``testpaths`` entry makes
     pytest search the whole directory)."""
+    check_expressions(extra)
     for i, path in path_args(cfg.tests):
         if not (cfg.root / path).exists():
             raise CovtasksError(

@@ -4,23 +4,27 @@
 configuration against the figures of a metrics file. ``gate --release`` also demands
 that the metrics are fresh (measured on HEAD, from a clean tree, by a stable suite)
 and that no figure dropped, beyond its tolerance, against the last trend baseline of
-another commit (the ratchet). ``gate --suggest`` prints the thresholds the current
-figures would support, so a team can raise the floor. This module owns the pure
-rules (figures -> checks -> verdict); commands/gate.py prints them.
+another commit (the ratchet; ``--base REF``: against the entry of the merge-base of REF
+and HEAD, see :mod:`covtasks.baseline`), and with ``file_ratchet = true`` that no
+file's missing statements grew (:mod:`covtasks.fileratchet`). ``gate --suggest``
+prints the thresholds the current figures would support, so a team can raise the floor.
+This module owns the pure rules (figures -> checks -> verdict); commands/gate.py prints
+them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from covtasks import metrics, trend
+from covtasks import baseline, fileratchet, metrics, trend
 from covtasks.config import Config, display_path
 from covtasks.constants import OVERALL
 from covtasks.errors import CovtasksError
-from covtasks.figures import display_percent, floor_percent, should_fail_under
-from covtasks.gate import Check, Verdict, evaluate_figures
+from covtasks.figures import Analysis, analyse, display_percent, floor_percent, should_fail_under
+from covtasks.gate import Check, Scope, Verdict, evaluate_figures, scope_checks, scopes
 from covtasks.gitinfo import git_info
 
 
@@ -33,6 +37,8 @@ class Figures:
     commit: str | None
     dirty: bool
     stable: bool
+    # coverage.py's ``files`` object: the per-file figures of file_fail_under/max_missing.
+    files: Mapping[str, Any] = field(default_factory=dict)
 
 
 def read_metrics(path: Path) -> Figures:
@@ -58,7 +64,32 @@ def read_metrics(path: Path) -> Figures:
         commit=recorded.commit,
         dirty=recorded.dirty,
         stable=recorded.stable,
+        files=doc["files"],
     )
+
+
+def per_file(figures: Figures, cfg: Config) -> Analysis:
+    """The per-file figures of the metrics and each configured domain's files."""
+    for name, entry in figures.files.items():
+        summary = entry.get("summary") if isinstance(entry, dict) else None
+        fields = ("num_statements", "covered_lines")
+        if not isinstance(summary, dict) or not all(
+            metrics.is_number(summary.get(k)) for k in fields
+        ):
+            raise CovtasksError(
+                f"files.{name}.summary is not a coverage.py file summary", display_path(cfg.metrics)
+            )
+    return analyse({"files": figures.files}, cfg.domains, cfg.root)
+
+
+def file_scopes(figures: Figures, cfg: Config) -> tuple[list[Scope], Analysis | None]:
+    """The scopes with per-file thresholds or missing caps, and the figures they need
+    (read only when some scope is configured)."""
+    if not scopes(cfg, (), {}):
+        return [], None
+    analysis = per_file(figures, cfg)
+    members = {d.name: d.files for d in analysis.domains}
+    return scopes(cfg, analysis.per_file, members), analysis
 
 
 def freshness(figures: Figures, head: str | None) -> list[Check]:
@@ -107,10 +138,20 @@ def ratchet(
     """No figure may drop, beyond its tolerance, against the last baseline of another
     commit (pure). Figures the baseline lacks are new and pass. An entry measured with
     uncommitted changes (``"dirty": true``, from older trend files) is never a baseline."""
-    previous = next((b for b in reversed(baselines) if b.commit != head and not b.dirty), None)
+    previous = baseline.latest_of_another_commit(baselines, head)
+    return ratchet_against(figures, previous, tolerances, precision)
+
+
+def ratchet_against(
+    figures: Figures,
+    previous: trend.Baseline | None,
+    tolerances: Mapping[str, float],
+    precision: int,
+) -> list[Check]:
+    """No figure may drop, beyond its tolerance, against ``previous`` (pure)."""
     if previous is None:
         return []
-    against = f"{(previous.commit or 'no commit')[:7]} ({previous.date})"
+    against = baseline.describe(previous)
     pairs = [(OVERALL, figures.overall, previous.overall)]
     pairs += [
         (n, v, previous.domains[n]) for n, v in figures.domains.items() if n in previous.domains
@@ -147,24 +188,6 @@ def suggestion(name: str, percent: float, configured: float | None, precision: i
     return f"fail_under = {value:g}  # now {'unset' if configured is None else f'{configured:g}'}"
 
 
-def suggestions(figures: Figures, cfg: Config) -> list[str]:
-    """TOML lines with the highest thresholds the current figures pass."""
-    lines = [
-        "[tool.covtasks]",
-        suggestion(OVERALL, figures.overall, cfg.fail_under, cfg.precision),
-    ]
-    for domain in cfg.domains:
-        if domain.name in figures.domains:
-            lines += [
-                "",
-                f"[tool.covtasks.domains.{domain.name}]",
-                suggestion(
-                    domain.name, figures.domains[domain.name], domain.fail_under, cfg.precision
-                ),
-            ]
-    return lines
-
-
 def tolerances(cfg: Config) -> dict[str, float]:
     result = {OVERALL: cfg.tolerance}
     for domain in cfg.domains:
@@ -172,7 +195,7 @@ def tolerances(cfg: Config) -> dict[str, float]:
     return result
 
 
-def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
+def evaluate(cfg: Config, figures: Figures, *, release: bool, base: str | None = None) -> Verdict:
     thresholds = {d.name: d.fail_under for d in cfg.domains}
     missing = [d.name for d in cfg.domains if d.name not in figures.domains]
     if missing:
@@ -187,12 +210,19 @@ def evaluate(cfg: Config, figures: Figures, *, release: bool) -> Verdict:
         head = git_info(cfg.root, cfg.outputs()).commit
         extra += freshness(figures, head)
         entries = trend.load_entries(cfg.trend) if cfg.trend is not None else []
+        choice = baseline.choose(cfg.root, trend.baselines(entries), head, base)
         figures_now = Figures(
             figures.overall, domains, figures.commit, figures.dirty, figures.stable
         )
-        extra += ratchet(
-            figures_now, trend.baselines(entries), head, tolerances(cfg), cfg.precision
-        )
+        if choice.note:
+            extra.append(Check("baseline", 0, None, True, "ratchet", choice.note))
+        extra += ratchet_against(figures_now, choice.baseline, tolerances(cfg), cfg.precision)
+        if cfg.file_ratchet:
+            counts = fileratchet.missing_counts(figures.files, display_path(cfg.metrics))
+            extra += fileratchet.checks(cfg.root, counts, choice.baseline)
+    found, analysis = file_scopes(figures, cfg)
+    if analysis is not None:
+        extra = scope_checks(found, analysis.per_file, cfg.precision) + extra
     return evaluate_figures(
         figures.overall, domains, thresholds, cfg.fail_under, cfg.precision, extra
     )

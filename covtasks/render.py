@@ -22,15 +22,15 @@ class Row:
 
 def rows(analysis: Analysis, verdict: Verdict, fail_under: float) -> list[Row]:
     """Domains, then (unassigned) when it has files, then overall."""
-    status = {c.name: ("ok" if c.passed else "FAIL") for c in verdict.checks}
+    # A row fails when any threshold of its scope fails (fail_under, file_fail_under,
+    # max_missing); a row with no threshold set shows "-".
+    status: dict[str, str] = {}
+    for c in verdict.checks:
+        if c.kind != "fail_under" or c.fail_under is not None:
+            failed = status.get(c.name) == "FAIL" or not c.passed
+            status[c.name] = "FAIL" if failed else "ok"
     result = [
-        Row(
-            d.name,
-            d.numbers,
-            d.fail_under,
-            status.get(d.name, "-") if d.fail_under is not None else "-",
-        )
-        for d in analysis.domains
+        Row(d.name, d.numbers, d.fail_under, status.get(d.name, "-")) for d in analysis.domains
     ]
     if analysis.unassigned.files:
         result.append(Row(analysis.unassigned.name, analysis.unassigned.numbers, None, "-"))

@@ -71,6 +71,14 @@ class Reader:
             raise self.fail(key, f"expected a number from 0 to 100, got {value!r}")
         return float(value)
 
+    def optional_percent(self, value: object, key: str) -> float | None:
+        """A percent, or None when the key is not set."""
+        return None if value is None else self.percent(value, key)
+
+    def optional_count(self, value: object, key: str) -> int | None:
+        """A whole number >= 0, or None when the key is not set."""
+        return None if value is None else self.count(value, key)
+
     def count(self, value: object, key: str, *, low: int = 0, high: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(key, f"expected a whole number, got {describe(value)}")
@@ -91,6 +99,15 @@ class Reader:
             allowed = "a path (or false to turn it off)" if optional else "a path"
             raise self.fail(key, f"expected {allowed}, got {describe(value)}")
         return (self.root / value).resolve()
+
+    def required_path(self, value: object, key: str) -> Path:
+        path = self.path(value, key, optional=False)
+        assert path is not None
+        return path
+
+    def optional_path(self, value: object, key: str) -> Path | None:
+        """A path, or ``None`` for an absent value or ``false`` (an output turned off)."""
+        return None if value is None else self.path(value, key, optional=True)
 
     def date(self, value: object, key: str) -> datetime.date | None:
         if value is None:

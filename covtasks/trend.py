@@ -1,11 +1,13 @@
 """The trend file: ``{"format": 1, "baselines": [...]}``, appended, never truncated.
 
 Each baseline is ``{"date", "timestamp", "commit", "overall", "domains": {...},
-"flaky"}``. A re-run on the same commit replaces that commit's entry (a run with
-uncommitted changes writes none: see ``covtasks.orchestrate``); everything else
-is kept verbatim, including older flat entries (``{"date", "overall", "governance",
-...}``) written by hand-rolled scripts. A file that cannot be read as a trend is
-refused, never overwritten.
+"flaky", "missing": {...}}``; ``missing`` (the missing statements of each file that has
+any, for the file ratchet) is optional: entries written before it are read as they are,
+and readers that predate it ignore it, so the format stays 1. A re-run on the same
+commit replaces that commit's entry (a run with uncommitted changes writes none: see
+``covtasks.orchestrate``); everything else is kept verbatim, including older flat entries
+(``{"date", "overall", "governance", ...}``) written by hand-rolled scripts. A file
+that cannot be read as a trend is refused, never overwritten.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from covtasks.errors import CovtasksError
-from covtasks.files import locked, unfinished_writes, write_json_atomic
+from covtasks.files import locked, unfinished_writes
+from covtasks.publication import Publication, publication
 
 FORMAT = 1
 # String-valued keys a flat (legacy) entry may carry besides its figures.
@@ -37,6 +40,9 @@ class Baseline:
     # Measured with uncommitted changes: not a statement about its commit. covtasks no
     # longer writes such entries; older trend files may hold them ("dirty": true).
     dirty: bool = False
+    # File path -> missing statements, the files with any (None: an entry written
+    # before covtasks kept them).
+    missing: Mapping[str, int] | None = None
 
 
 def _is_number(value: object) -> bool:
@@ -107,7 +113,21 @@ def parse_baseline(entry: object, where: str, key: str = "") -> Baseline:
         domains={k: float(v) for k, v in figures.items()},
         flaky=None if flaky is None else int(flaky),
         dirty=entry.get("dirty") is True,
+        missing=_missing(entry, where, key) if "domains" in entry else None,
     )
+
+
+def _missing(entry: Mapping[str, Any], where: str, key: str) -> dict[str, int] | None:
+    """The per-file missing counts of an entry (None: it has none)."""
+    raw = entry.get("missing")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TrendError("'missing' is not an object", where, key)
+    for path, count in raw.items():
+        if not _is_number(count) or count < 0 or count != int(count):
+            raise TrendError(f"missing count of {path!r} is not a count: {count!r}", where, key)
+    return {path: int(count) for path, count in raw.items()}
 
 
 def parse_trend(doc: object, where: str) -> list[dict[str, Any]]:
@@ -176,8 +196,9 @@ def make_entry(
     overall: float,
     domains: Mapping[str, float],
     flaky: int,
+    missing: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "date": date,
         "timestamp": timestamp,
         "commit": commit,
@@ -185,19 +206,36 @@ def make_entry(
         "domains": dict(domains),
         "flaky": flaky,
     }
+    if missing is not None:
+        entry["missing"] = dict(missing)
+    return entry
+
+
+def stage(pub: Publication, path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Prepare the trend with ``entry`` merged in as part of ``pub``; the new entries.
+
+    The caller holds the trend's lock from here until ``pub`` is committed."""
+    entries = merge(load_entries(path), entry)
+    text = json.dumps({"format": FORMAT, "baselines": entries}, indent=2) + "\n"
+    pub.write_text(path, text)
+    return entries
+
+
+def remove_unfinished(path: Path) -> None:
+    """Under the lock, after a commit: a temp file left beside the trend now is from a
+    writer that was killed mid-write (the trend itself is intact): remove it."""
+    for stale in unfinished_writes(path):
+        stale.unlink(missing_ok=True)
 
 
 def append(path: Path, entry: dict[str, Any], lock: Path) -> list[dict[str, Any]]:
-    """Locked read-merge-write of the trend file; returns the new entries.
+    """Locked read-merge-write of the trend file alone; returns the new entries.
 
     ``lock`` lives in the project's private ``.covtasks/`` directory, so no lock file
     appears beside a trend that is committed to the repository.
     """
-    with locked(lock):
-        entries = merge(load_entries(path), entry)
-        write_json_atomic(path, {"format": FORMAT, "baselines": entries})
-        # Writers hold the lock, so a temp file left beside the trend now is from a
-        # writer that was killed mid-write (the trend itself is intact): remove it.
-        for stale in unfinished_writes(path):
-            stale.unlink(missing_ok=True)
+    with locked(lock), publication() as pub:
+        entries = stage(pub, path, entry)
+        pub.commit()
+        remove_unfinished(path)
     return entries

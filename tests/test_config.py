@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.config import (
+    DEFAULT_DURATIONS,
     DEFAULT_METRICS,
     DEFAULT_TREND,
     Config,
@@ -24,8 +25,9 @@ from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
 TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
-    "known keys: source, tests, workers, fail_under, precision, branch, metrics, trend, "
-    "html, xml, stable, domains, core, expected_jobs, tolerance, diff_fail_under, job_dir"
+    "known keys: source, tests, workers, fail_under, file_fail_under, max_missing, precision, "
+    "branch, metrics, trend, html, xml, lcov, stable, domains, core, expected_jobs, tolerance, "
+    "diff_fail_under, job_dir, file_ratchet, durations"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -83,7 +85,8 @@ BAD = [
     ("unknown-key-no-match", SRC + "zzz = 1", "tool.covtasks.zzz", f"unknown key; {KNOWN}"),
     ("unknown-key-in-domain", SRC + CORE + "fail_undr = 80",
      "tool.covtasks.domains.core.fail_undr",
-     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under, tolerance"),
+     "unknown key (did you mean 'fail_under'?); known keys: paths, fail_under, "
+     "file_fail_under, max_missing, tolerance"),
     ("unknown-key-in-stable", SRC + "[tool.covtasks.stable]\nrerun = 2",
      "tool.covtasks.stable.rerun",
      "unknown key (did you mean 'reruns'?); known keys: reruns, max_flaky, quarantine"),
@@ -126,6 +129,8 @@ BAD = [
      "expected a non-empty string, got ' '"),
     ("branch-string", SRC + 'branch = "yes"', "tool.covtasks.branch",
      "expected true or false, got 'yes'"),
+    ("file-ratchet-number", SRC + "file_ratchet = 1", "tool.covtasks.file_ratchet",
+     "expected true or false, got 1"),
     # output paths
     ("metrics-empty", SRC + 'metrics = ""', "tool.covtasks.metrics", "expected a path, got ''"),
     ("metrics-false", SRC + "metrics = false", "tool.covtasks.metrics",
@@ -136,6 +141,8 @@ BAD = [
      "expected a path (or false to turn it off), got true"),
     ("xml-array", SRC + "xml = []", "tool.covtasks.xml",
      "expected a path (or false to turn it off), got an array"),
+    ("lcov-number", SRC + "lcov = 1", "tool.covtasks.lcov",
+     "expected a path (or false to turn it off), got 1"),
     # tables of the wrong shape
     ("stable-not-table", SRC + "stable = 3", "tool.covtasks.stable",
      "expected a table, got 3"),
@@ -289,6 +296,7 @@ def test_defaults_without_covtasks_table(root: Path) -> None:
         domains=(),
         coverage_file=None,
         job_dir=root / "coverage-jobs",
+        durations=root / DEFAULT_DURATIONS,
     )
     assert cfg.source_dirs() == [root / "pkg"]
 
@@ -344,6 +352,7 @@ def test_overlapping_domains_are_accepted(root: Path) -> None:
         pytest.param("trend = false", "trend", None, id="trend-false"),
         pytest.param("html = false", "html", None, id="html-false"),
         pytest.param("xml = false", "xml", None, id="xml-false"),
+        pytest.param("lcov = false", "lcov", None, id="lcov-false"),
     ],
 )
 def test_false_turns_an_output_off(root: Path, body: str, field: str, expected: None) -> None:

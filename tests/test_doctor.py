@@ -146,6 +146,24 @@ PROBLEMS = [
         "coverage-objects",
         id="creates-coverage-objects",
     ),
+    pytest.param(
+        {"thresholds": (("tool.covtasks.fail_under", 80.125),)},
+        "warning",
+        "threshold-decimals",
+        id="threshold-more-decimals-than-precision",
+    ),
+    pytest.param(
+        {"max_missing": 10, "domains": (Domain("gov", ("pkg/gov/**",), max_missing=10),)},
+        "info",
+        "threshold-never-decides",
+        id="domain-max-missing-not-below-the-top",
+    ),
+    pytest.param(
+        {"file_fail_under": 60, "domains": (Domain("gov", ("pkg/gov/**",), file_fail_under=60),)},
+        "info",
+        "threshold-never-decides",
+        id="domain-file-fail-under-not-above-the-top",
+    ),
 ]
 
 
@@ -180,6 +198,25 @@ NOT_PROBLEMS = [
         id="old-xdist-unused-old-nox-not-measured",
     ),
     pytest.param({"installed": (("coverage", None),)}, id="version-unknown"),
+    pytest.param(
+        {"thresholds": (("tool.covtasks.fail_under", 80.12),)}, id="threshold-at-precision"
+    ),
+    pytest.param(
+        {"thresholds": (("tool.covtasks.fail_under", 80.125),), "precision": 3},
+        id="threshold-at-a-higher-precision",
+    ),
+    pytest.param(
+        {"max_missing": 10, "domains": (Domain("gov", ("pkg/gov/**",), max_missing=9),)},
+        id="domain-max-missing-below-the-top",
+    ),
+    pytest.param(
+        {
+            "file_fail_under": 60,
+            "domains": (Domain("gov", ("pkg/gov/**",), 50, file_fail_under=90),),
+        },
+        id="domain-file-fail-under-above-the-top-and-its-fail-under",
+    ),
+    pytest.param({"domains": (Domain("gov", ("pkg/gov/**",), max_missing=0),)}, id="max-missing-0"),
 ]
 
 
@@ -301,6 +338,43 @@ def test_tests_in_source_fix_suggests_omit_patterns() -> None:
 def test_core_from_the_environment_is_fixed_there() -> None:
     finding = only(core="sysmon", core_where="COVERAGE_CORE", python=(3, 11))
     assert finding.fix == "unset COVERAGE_CORE (covtasks picks the core)"
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "flagged"),
+    [(80, 0, False), (80.0, 0, False), (80.5, 0, True), (80.12, 2, False), (1e-05, 2, True)],
+)
+def test_threshold_decimals(value: float, precision: int, flagged: bool) -> None:
+    facts = {"thresholds": (("tool.covtasks.fail_under", value),), "precision": precision}
+    assert found(**facts) == ([("warning", "threshold-decimals")] if flagged else [])
+
+
+def test_threshold_decimals_names_the_effective_threshold() -> None:
+    finding = only(thresholds=(("tool.covtasks.domains.gov.file_fail_under", 80.125),))
+    assert finding.problem == (
+        "tool.covtasks.domains.gov.file_fail_under = 80.125 has more decimals than "
+        "precision = 2: coverage.py releases before 7.17.1 compare the figure rounded to 2 "
+        "decimals, so the threshold is effectively 80.13"
+    )
+    assert (
+        finding.fix
+        == "round tool.covtasks.domains.gov.file_fail_under to 2 decimals, or raise precision"
+    )
+
+
+def test_gather_lists_the_thresholds_that_are_set(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace(
+        "fail_under = 50\n\n", "fail_under = 50\nfile_fail_under = 40.5\nmax_missing = 7\n\n", 1
+    )
+    p = project(extra={"pyproject.toml": toml})
+    facts = gather(p.root, load_config(p.root))
+    assert facts.thresholds == (
+        ("tool.covtasks.fail_under", 50),
+        ("tool.covtasks.file_fail_under", 40.5),
+        ("tool.covtasks.domains.governance.fail_under", 50),
+        ("tool.covtasks.domains.security.fail_under", 50),
+    )
+    assert (facts.max_missing, facts.precision) == (7, 2)
 
 
 def test_findings_are_ordered_by_severity() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from covtasks import measure
 from covtasks.errors import CovtasksError
+from covtasks.files import unfinished_writes
 from covtasks.htmlxml import SIDE_BY_SIDE_FILES, Reports, Spec
 from tests.helpers import BASIC_FILES, OPENED_COVERAGE, Project
 
@@ -81,20 +82,34 @@ def test_reports_equal_coverages_own(project: ProjectFactory, keys: str) -> None
 
 
 @pytest.mark.slow
-def test_a_failing_html_report_is_one_error_and_nothing_else_is_written(
-    project: ProjectFactory,
-) -> None:
-    p = project(extra=with_reports('html = "out/html"\n        xml = "out/cov.xml"'))
-    p.path("out/html/index.html").mkdir(parents=True)  # coverage cannot write its index
+def test_lcov_equals_coverages_own_lcov_report(project: ProjectFactory) -> None:
+    p = project(extra=with_reports('lcov = "out/coverage.lcov"'))
     result = p.run("run")
-    assert result.returncode == 2, result.stdout + result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("covtasks:")]
-    assert len(errors) == 1
-    assert errors[0].startswith("covtasks: error: writing reports failed: ")
-    assert "index.html" in errors[0]
-    assert "Traceback" not in result.stderr
-    assert not p.path(METRICS).exists()
-    assert not p.path(TREND).exists()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lcov: out/coverage.lcov" in result.stdout.splitlines()
+    p.write({"theirs.cfg": "[run]\nsource = pkg\n"})
+    theirs = p.coverage("lcov", "-o", "theirs.lcov", "--rcfile=theirs.cfg")
+    assert theirs.returncode == 0, theirs.stderr
+    ours = p.path("out/coverage.lcov").read_bytes()
+    assert ours.startswith(b"SF:")
+    assert ours == p.path("theirs.lcov").read_bytes()
+    assert unfinished_writes(p.path("out/coverage.lcov")) == []
+
+
+@pytest.mark.slow
+def test_the_html_report_replaces_its_directory_whole(project: ProjectFactory) -> None:
+    # The report is written to a directory of its own, then swapped in: an entry in
+    # the way of the old directory (here a directory named index.html) no longer
+    # breaks it, and other entries of the old directory are kept. A failing html
+    # report publishes nothing: tests/test_write_faults.py.
+    p = project(extra=with_reports('html = "out/html"\n        xml = "out/cov.xml"'))
+    p.path("out/html/index.html").mkdir(parents=True)
+    p.path("out/html/notes.txt").write_text("mine\n", encoding="utf-8")
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert p.path("out/html/index.html").is_file()
+    assert p.path("out/html/notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert sorted(x.name for x in p.path("out").iterdir()) == ["cov.xml", "html"]
 
 
 # --- the second process is never left behind ------------------------------------------

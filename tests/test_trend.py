@@ -118,6 +118,21 @@ BAD_TREND_FILES = [
         id="flaky-string",
     ),
     pytest.param(
+        '{"baselines": [{"overall": 1, "domains": {}, "missing": [1]}]}',
+        "{where}: baselines[0]: 'missing' is not an object",
+        id="missing-not-object",
+    ),
+    pytest.param(
+        '{"baselines": [{"overall": 1, "domains": {}, "missing": {"a.py": 1.5}}]}',
+        "{where}: baselines[0]: missing count of 'a.py' is not a count: 1.5",
+        id="missing-count-fraction",
+    ),
+    pytest.param(
+        '{"baselines": [{"overall": 1, "domains": {}, "missing": {"a.py": -1}}]}',
+        "{where}: baselines[0]: missing count of 'a.py' is not a count: -1",
+        id="missing-count-negative",
+    ),
+    pytest.param(
         '{"format": 2, "baselines": []}',
         "{where}: trend format 2 was written by a newer covtasks (this one reads format 1); "
         "upgrade covtasks",
@@ -245,6 +260,21 @@ def test_load_entries_of_a_directory(tmp_path: Path) -> None:
             id="flat-with-meta-keys",
         ),
         pytest.param({"overall": 1}, Baseline("", None, 1.0, {}), id="minimal"),
+        pytest.param(
+            {"overall": 1, "domains": {}, "missing": {"pkg/a.py": 3}},
+            Baseline("", None, 1.0, {}, missing={"pkg/a.py": 3}),
+            id="missing-counts",
+        ),
+        pytest.param(
+            {"overall": 1, "domains": {}, "missing": {}},
+            Baseline("", None, 1.0, {}, missing={}),
+            id="no-file-misses-a-statement",
+        ),
+        pytest.param(
+            {"overall": 1, "domains": {}},
+            Baseline("", None, 1.0, {}, missing=None),
+            id="written-before-the-counts",
+        ),
     ],
 )
 def test_parse_baseline(raw: Entry, expected: Baseline) -> None:
@@ -280,6 +310,14 @@ def test_make_entry_copies_domains() -> None:
         "domains": {"governance": 80.0},
         "flaky": 1,
     }
+
+
+def test_make_entry_keeps_the_missing_counts_when_given() -> None:
+    made = make_entry(
+        date="d", timestamp="t", commit="c", overall=1.0, domains={}, flaky=0, missing={"a.py": 2}
+    )
+    assert made["missing"] == {"a.py": 2}
+    assert parse_baseline(made, "t").missing == {"a.py": 2}
 
 
 # --- merge -----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from covtasks.pytestargs import path_args, usage_error_line
+from covtasks.errors import CovtasksError
+from covtasks.pytestargs import check_expressions, expression_args, path_args, usage_error_line
 from tests.helpers import BASIC_FILES, Project
 
 ProjectFactory = Callable[..., Project]
@@ -173,3 +174,91 @@ def test_a_conftest_that_fails_to_import_is_still_an_unstable_suite(
     result = p.run("run")
     assert result.returncode == 3, result.stdout + result.stderr
     assert "not stable" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "found"),
+    [
+        pytest.param(["-k", "a and b", "tests"], [("-k", "a and b")], id="separate"),
+        pytest.param(["-mnot slow"], [("-m", "not slow")], id="attached"),
+        pytest.param(["-k"], [], id="no-value"),
+        pytest.param(["--keep", "-x"], [], id="long-option"),
+    ],
+)
+def test_expression_args(args: list[str], found: list[tuple[str, str]]) -> None:
+    assert expression_args(args) == found
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["-k", "a and (("], "pytest argument -k 'a and ((' (after --): ", id="k"),
+        pytest.param(["-mx y"], "pytest argument -m 'x y' (after --): ", id="m"),
+    ],
+)
+def test_a_bad_match_expression_is_refused(args: list[str], message: str) -> None:
+    with pytest.raises(CovtasksError) as info:
+        check_expressions(args)
+    assert str(info.value).startswith(message + "not a valid expression: at column ")
+
+
+def test_good_match_expressions_pass() -> None:
+    check_expressions(["-k", "not slow and (a or b)", "-m", "", "-mslow"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("job", [False, True], ids=["run", "run-job"])
+@pytest.mark.parametrize(
+    ("args", "addopts", "message"),
+    [
+        pytest.param(
+            ["--no-such-option"],
+            "",
+            "pytest refused its arguments (exit status 4): "
+            "unrecognized arguments: --no-such-option",
+            id="unknown-option",
+        ),
+        pytest.param(
+            ["-p", "no_such_plugin_xyz"],
+            "",
+            "pytest refused its arguments (exit status 4): Error importing plugin "
+            "\"no_such_plugin_xyz\": No module named 'no_such_plugin_xyz'",
+            id="bad-plugin",
+        ),
+        pytest.param(
+            ["-k", "a and (("],
+            "",
+            "pytest argument -k 'a and ((' (after --): not a valid expression: at column ",
+            id="bad-k-under-xdist",
+        ),
+        pytest.param(
+            ["-m", "x y"],
+            "",
+            "pytest argument -m 'x y' (after --): not a valid expression: at column ",
+            id="bad-m-under-xdist",
+        ),
+        pytest.param(
+            [],
+            "--no-such-addopt",
+            "pytest refused its arguments (exit status 4): "
+            "unrecognized arguments: --no-such-addopt",
+            id="bad-ini-addopts",
+        ),
+    ],
+)
+def test_pytest_usage_errors_through_run_and_job_mode(
+    project: ProjectFactory, job: bool, args: list[str], addopts: str, message: str
+) -> None:
+    toml = BASIC_FILES["pyproject.toml"]
+    if addopts:
+        toml = toml.replace(
+            'pythonpath = ["."]', f'pythonpath = ["."]\n        addopts = "{addopts}"'
+        )
+    p = project(extra={"pyproject.toml": toml})
+    result = p.run("run", *(["--job", "j1"] if job else []), "--", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("covtasks: error: " + message), last
+    assert "INTERNALERROR" not in result.stdout + result.stderr
+    assert "not stable" not in result.stdout
+    assert nothing_written(p)

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import BASIC_FILES, CliResult, Project, run_cli
-from tests.helpers import write_job as write_job
+from tests.helpers import BASIC_FILES, CliResult, Project, run_cli, write_job
 
 ProjectFactory = Callable[..., Project]
 Setup = Callable[[Project], None]

@@ -16,8 +16,8 @@ from tests.bad_input.corpus import (
     domain,
     in_a_subprocess,
     key,
-    write_job,
 )
+from tests.helpers import write_job
 
 CASES: list[Case] = [
     *test_pyproject.CASES,

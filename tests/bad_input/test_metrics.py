@@ -3,6 +3,9 @@ output locations, and the metrics JSON that `gate` reads."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from tests.bad_input.corpus import (
@@ -15,6 +18,16 @@ from tests.bad_input.corpus import (
     metrics,
 )
 
+
+def metrics_with_files(files: dict[str, Any]) -> dict[str, str]:
+    """A metrics JSON like covtasks writes, with coverage.py's ``files`` object and a
+    figure for each domain of the basic project."""
+    doc = json.loads(metrics()[METRICS])
+    names = ("governance", "security", "episodes")
+    doc["covtasks"]["domains"] = {name: {"percent_covered": 84.0} for name in names}
+    return {METRICS: json.dumps({**doc, "files": files})}
+
+
 CASES = [
     # output locations
     Case(
@@ -26,6 +39,11 @@ CASES = [
         "metrics-parent-is-a-file",
         "not a directory",
         {**key("metrics", '"blocker/coverage.json"'), "blocker": "a file\n"},
+    ),
+    Case(
+        "lcov-is-a-directory",
+        "coverage.lcov: is a directory, expected a file path for lcov",
+        {**key("lcov", '"out/coverage.lcov"'), "out/coverage.lcov/keep": ""},
     ),
     # gate: the metrics JSON
     Case(
@@ -40,8 +58,28 @@ CASES = [
         metrics(files=True),
         ("gate",),
     ),
+    Case(
+        "gate-file-summary-missing",
+        "coverage.json: files.pkg/x.py.summary is not a coverage.py file summary",
+        {**metrics_with_files({"pkg/x.py": {}}), **key("file_fail_under", "80")},
+        ("gate",),
+    ),
+    Case(
+        "gate-file-without-missing-lines",
+        "coverage.json: files['pkg/gov/rules.py'].summary.missing_lines is not a count: None",
+        {**metrics_with_files({"pkg/gov/rules.py": {}}), **key("file_ratchet", "true")},
+        ("gate", "--release"),
+    ),
     Case("gate-not-json", "coverage.json: cannot read the metrics JSON", {METRICS: "{"}, ("gate",)),
     Case("gate-no-metrics", "coverage.json: no metrics file", {}, ("gate",)),
+    # comment reads the same metrics
+    Case(
+        "comment-no-files",
+        "coverage.json: the metrics JSON has no 'files' object",
+        metrics(files=True),
+        ("comment",),
+    ),
+    Case("comment-no-metrics", "coverage.json: no metrics file", {}, ("comment",)),
 ]
 
 

@@ -102,6 +102,11 @@ CASES = [
         key("xml", "[]"),
     ),
     Case(
+        "lcov-true",
+        f"{PP}.lcov: expected a path (or false to turn it off), got true",
+        key("lcov", "true"),
+    ),
+    Case(
         "core-fast",
         f'{PP}.core: expected one of "auto", "ctrace", "sysmon", "pytrace", got \'fast\'',
         key("core", '"fast"'),
@@ -131,6 +136,31 @@ CASES = [
         "tolerance-negative",
         f"{PP}.tolerance: expected a number from 0 to 100, got -1",
         key("tolerance", "-1"),
+    ),
+    Case(
+        "file_fail_under-101",
+        f"{PP}.file_fail_under: expected a number from 0 to 100, got 101",
+        key("file_fail_under", "101"),
+    ),
+    Case(
+        "file_fail_under-string",
+        f"{PP}.file_fail_under: expected a number from 0 to 100, got '80'",
+        key("file_fail_under", '"80"'),
+    ),
+    Case(
+        "max_missing-negative",
+        f"{PP}.max_missing: expected a whole number >= 0, got -1",
+        key("max_missing", "-1"),
+    ),
+    Case(
+        "max_missing-fraction",
+        f"{PP}.max_missing: expected a whole number, got 2.5",
+        key("max_missing", "2.5"),
+    ),
+    Case(
+        "max_missing-misspelled",
+        f"{PP}.max_mising: unknown key (did you mean 'max_missing'?)",
+        key("max_mising", "3"),
     ),
     Case(
         "diff_fail_under-200",
@@ -229,6 +259,21 @@ CASES = [
         "domain-fail_under-high",
         f"{PP}.domains.extra.fail_under: expected a number from 0 to 100, got 'high'",
         domain("extra", 'paths = ["pkg/gov/**"]\nfail_under = "high"'),
+    ),
+    Case(
+        "domain-file_fail_under-negative",
+        f"{PP}.domains.extra.file_fail_under: expected a number from 0 to 100, got -5",
+        domain("extra", 'paths = ["pkg/gov/**"]\nfile_fail_under = -5'),
+    ),
+    Case(
+        "domain-max_missing-true",
+        f"{PP}.domains.extra.max_missing: expected a whole number, got true",
+        domain("extra", 'paths = ["pkg/gov/**"]\nmax_missing = true'),
+    ),
+    Case(
+        "domain-file-fail-under-misspelled",
+        f"{PP}.domains.extra.file_fail_undr: unknown key (did you mean 'file_fail_under'?)",
+        domain("extra", 'paths = ["pkg/gov/**"]\nfile_fail_undr = 80'),
     ),
     Case(
         "domain-key-path",

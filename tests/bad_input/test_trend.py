@@ -37,6 +37,12 @@ CASES = [
         trend('{"format": 1, "baselines": [{"date": "2026-01-01", "overall": NaN}]}'),
     ),
     Case(
+        "trend-missing-counts-not-counts",
+        "coverage_trend.json: baselines[0]: missing count of 'pkg/gov/rules.py' is not a "
+        "count: 'two'",
+        trend(entry(overall=80.0, domains={}, missing={"pkg/gov/rules.py": "two"})),
+    ),
+    Case(
         "trend-format-2",
         "coverage_trend.json: trend format 2 was written by a newer covtasks",
         trend('{"format": 2, "baselines": []}'),
