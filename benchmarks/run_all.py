@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("e2e", "combine", "xdist", "core", "memory")
+BENCHMARKS = ("e2e", "combine", "xdist", "core", "memory", "shard")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

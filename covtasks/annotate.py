@@ -1,11 +1,12 @@
 """GitHub workflow-command annotations of the uncovered changed lines (``diff --annotate``).
 
-Pure: :func:`find` turns a :class:`~covtasks.diffcov.PatchResult` into one
-:class:`Annotation` per run of consecutive uncovered changed statements (the ranges the
-text report lists), with paths relative to the repository root as GitHub needs them;
-:func:`github` renders them as ``::warning`` commands, escaped by GitHub's rules
-(``%``, CR and LF in the message; also ``:`` and ``,`` in properties), at most
-:data:`CAP` of them and one ``::notice`` that summarises the rest.
+Pure but for resolving symlinks: :func:`find` turns a
+:class:`~covtasks.diffcov.PatchResult` into one :class:`Annotation` per run of
+consecutive uncovered changed statements (the ranges the text report lists), with paths
+relative to the repository root as GitHub needs them; :func:`github` renders them as
+``::warning`` commands, escaped by GitHub's rules (``%``, CR and LF in the message;
+also ``:`` and ``,`` in properties), at most :data:`CAP` of them and one ``::notice``
+that summarises the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from covtasks.diffcov import PatchResult, absolute, spans
+from covtasks.diffcov import PatchResult, spans
 
 # GitHub shows at most 10 warning annotations per step (and 50 per job).
 CAP = 10
@@ -39,7 +40,7 @@ class Annotation:
 def repo_path(root: Path, name: str, top: Path) -> str:
     """A measured file's name (relative to the project ``root`` or absolute) relative to
     the repository's top level, with ``/`` separators (symlinks resolved on both sides)."""
-    real = os.path.realpath(absolute(root, name))
+    real = os.path.realpath(os.path.join(root, name))  # not normcase'd: GitHub's case
     return Path(os.path.relpath(real, os.path.realpath(top))).as_posix()
 
 

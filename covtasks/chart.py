@@ -29,6 +29,7 @@ EMPTY_TEXT = "no baselines yet"
 
 BADGE_GREY, BADGE_LABEL_BG = "#9f9f9f", "#555"
 BADGE_RED, BADGE_PASS = "#e05d44", "#4c1"
+BADGE_LABEL = "coverage"
 BADGE_SCALE = (
     (90.0, "#4c1"),
     (80.0, "#97ca00"),
@@ -290,7 +291,7 @@ def _text_width(text: str) -> float:
 def render_badge(
     percent: float | None,
     *,
-    label: str = "coverage",
+    label: str = BADGE_LABEL,
     passed: bool | None = None,
     precision: int = 0,
     text: str | None = None,

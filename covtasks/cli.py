@@ -58,6 +58,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("trend", "covtasks.commands.trend", "show the trend: table, SVG chart, badge"),
     Command("diff", "covtasks.commands.diff", "coverage of the lines changed since a git ref"),
     Command(
+        "comment",
+        "covtasks.commands.comment",
+        "a Markdown pull-request comment: figures, changes, patch coverage, trend",
+    ),
+    Command(
         "doctor",
         "covtasks.commands.doctor",
         "inspect the project's coverage setup and print fixes",

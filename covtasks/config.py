@@ -26,6 +26,7 @@ from covtasks.tomlread import Reader, describe
 
 DEFAULT_METRICS = "tests/coverage_reports/metrics/coverage.json"
 DEFAULT_TREND = "tests/coverage_reports/trends/coverage_trend.json"
+DEFAULT_DURATIONS = "tests/coverage_reports/durations.json"
 DOMAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 # Names that would collide with the rows and keys covtasks writes itself.
 RESERVED_DOMAINS = frozenset({"overall", "total", "totals", "unassigned", "(unassigned)"})
@@ -79,6 +80,7 @@ class Config:
     trend: Path | None = Path(DEFAULT_TREND)
     html: Path | None = None
     xml: Path | None = None
+    lcov: Path | None = None
     stable: StableConfig = field(default_factory=StableConfig)
     domains: tuple[Domain, ...] = ()
     coverage_file: Path | None = None
@@ -88,17 +90,20 @@ class Config:
     diff_fail_under: float | None = None
     job_dir: Path = Path("coverage-jobs")
     dynamic_context: bool = False
+    durations: Path | None = Path(DEFAULT_DURATIONS)
     file_fail_under: float | None = None
     max_missing: int | None = None
     file_ratchet: bool = False
 
     def outputs(self) -> list[Path | None]:
         """The files and directories covtasks writes (they never make a tree dirty)."""
-        return [self.metrics, self.trend, self.html, self.xml, self.root / ".covtasks"]
+        written = [self.metrics, self.trend, self.html, self.xml, self.lcov, self.durations]
+        return [*written, self.root / ".covtasks"]
 
     def reports(self) -> list[tuple[str, Path]]:
-        """The configured coverage.py reports besides the JSON: ("html", dir), ("xml", file)."""
-        return [(label, path) for label, path in (("html", self.html), ("xml", self.xml)) if path]
+        """The configured coverage.py reports besides the JSON: html (a dir), xml, lcov."""
+        reports = (("html", self.html), ("xml", self.xml), ("lcov", self.lcov))
+        return [(label, path) for label, path in reports if path]
 
     def source_dirs(self) -> list[Path]:
         """The absolute paths handed to coverage.py as ``[run] source``."""
@@ -214,20 +219,6 @@ def _max_flaky(reader: Reader, value: object, key: str) -> float:
     return reader.count(value, key)
 
 
-def _path(reader: Reader, value: object, key: str) -> Path:
-    path = reader.path(value, key, optional=False)
-    assert path is not None
-    return path
-
-
-def _path_or_off(reader: Reader, value: object, key: str) -> Path | None:
-    return None if value is None else reader.path(value, key, optional=True)
-
-
-def _strings(reader: Reader, value: object, key: str) -> tuple[str, ...]:
-    return reader.strings(value, key)
-
-
 def _reruns(reader: Reader, value: object, key: str) -> int:
     return reader.count(value, key, high=5)
 
@@ -255,13 +246,15 @@ class Key:
 TOP_KEYS = (
     Key(
         "source",
-        _strings,
+        Reader.strings,
         None,
         "what to measure",
         "coverage's `[run] source` and `source_pkgs`, else the packages in `src/` or at the "
         "top level",
     ),
-    Key("tests", _strings, [], "pytest paths and arguments", "`[]` (pytest's own `testpaths`)"),
+    Key(
+        "tests", Reader.strings, [], "pytest paths and arguments", "`[]` (pytest's own `testpaths`)"
+    ),
     Key("workers", _workers, "auto", "pytest-xdist -n; 0 runs without xdist"),
     Key("fail_under", Reader.percent, 0, "the overall threshold"),
     Key("file_fail_under", Reader.optional_percent, None, "the threshold of every measured file"),
@@ -274,18 +267,20 @@ TOP_KEYS = (
         "branch coverage",
         "`[tool.coverage.run] branch` if set, else `true`",
     ),
-    Key("metrics", _path, DEFAULT_METRICS, "the metrics JSON"),
-    Key("trend", _path_or_off, DEFAULT_TREND, "the trend JSON; false turns it off"),
-    Key("html", _path_or_off, None, "directory of coverage.py's html report", "off"),
-    Key("xml", _path_or_off, None, "Cobertura XML file", "off"),
+    Key("metrics", Reader.required_path, DEFAULT_METRICS, "the metrics JSON"),
+    Key("trend", Reader.optional_path, DEFAULT_TREND, "the trend JSON; false turns it off"),
+    Key("html", Reader.optional_path, None, "directory of coverage.py's html report", "off"),
+    Key("xml", Reader.optional_path, None, "Cobertura XML file", "off"),
+    Key("lcov", Reader.optional_path, None, "coverage.py's LCOV report file", "off"),
     Key("stable", _stable, {}, "what counts as a stable suite (a table)"),
     Key("domains", _domains, {}, "named groups of source files (a table of tables)"),
     Key("core", _core, "auto", "coverage core; $COVERAGE_CORE wins"),
     Key("expected_jobs", _expected_jobs, None, "CI matrix: the jobs combine needs"),
     Key("tolerance", Reader.percent, 0, "allowed drop at a release gate, in points"),
     Key("diff_fail_under", Reader.optional_percent, None, "default --fail-under of covtasks diff"),
-    Key("job_dir", _path, "coverage-jobs", "where job outputs go and combine looks"),
+    Key("job_dir", Reader.required_path, "coverage-jobs", "where job outputs go and combine looks"),
     Key("file_ratchet", Reader.flag, False, "no file's missing statements grow at a release gate"),
+    Key("durations", Reader.optional_path, DEFAULT_DURATIONS, "per-test durations for run --shard"),
 )
 STABLE_KEYS = (
     Key("reruns", _reruns, 1, "failed tests rerun alone this many times (0-5)"),

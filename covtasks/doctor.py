@@ -8,6 +8,7 @@ turns the facts into findings, each with a severity, a one-line problem and its 
 
 from __future__ import annotations
 
+import decimal
 import math
 import os
 import posixpath
@@ -332,8 +333,9 @@ def _outputs(p: ProjectFacts) -> Iterable[Finding]:
 
 
 def _decimals(value: float) -> int:
-    text = repr(float(value))
-    return 0 if text.endswith(".0") else len(text.split(".")[1])
+    """The decimals ``value`` is written with (80.125: 3; 80.0: 0; 1e-05: 5)."""
+    exponent = decimal.Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
 
 
 def _thresholds(p: ProjectFacts) -> Iterable[Finding]:

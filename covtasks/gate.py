@@ -4,7 +4,6 @@ per scope (overall or a domain) ``file_fail_under`` (every file) and ``max_missi
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,19 +54,20 @@ class Verdict:
 
     def record(self) -> metrics.GateRecord:
         """The verdict as the metrics record it."""
-        checks = [_check_record(c) for c in self.checks]
+        checks = [
+            metrics.CheckRecord(
+                c.name,
+                c.kind,
+                c.percent,
+                c.fail_under,
+                c.passed,
+                file=c.file,
+                missing=c.missing,
+                max_missing=c.max_missing,
+            )
+            for c in self.checks
+        ]
         return metrics.GateRecord(self.passed, tuple(self.lines()), tuple(checks))
-
-
-def _check_record(check: Check) -> metrics.CheckRecord:
-    record = metrics.CheckRecord(
-        check.name, check.kind, check.percent, check.fail_under, check.passed
-    )
-    if check.kind == FILE_FAIL_UNDER and check.file is not None:
-        return dataclasses.replace(record, file=check.file)
-    if check.kind == MAX_MISSING:
-        return dataclasses.replace(record, missing=check.missing, max_missing=check.max_missing)
-    return record
 
 
 FILE_FAIL_UNDER = "file_fail_under"

@@ -1,4 +1,4 @@
-"""The html and Cobertura XML reports, written side by side.
+"""The html, Cobertura XML and LCOV reports; html and XML written side by side.
 
 coverage.py analyses every file again for each report, so a project that asks for
 both pays twice, one after the other. When both are configured, the html report is
@@ -7,7 +7,7 @@ while this one writes the XML: on a machine with two cores the two take the time
 the slower. A second process costs about a quarter of a second (interpreter, imports,
 reading the data), about what the XML report of 50 files takes, so smaller projects
 write both here. Reports start only once the data has passed covtasks' checks (a refused
-run writes nothing). Both are written to temp paths of a ``covtasks.publication``
+run writes nothing). All are written to temp paths of a ``covtasks.publication``
 (the html report to a temp directory, in either process), which replace the configured
 ones together with the metrics and trend, or not at all.
 """
@@ -57,6 +57,10 @@ def _xml(cov: coverage.Coverage, outfile: Path) -> None:
     cov.xml_report(outfile=str(outfile))
 
 
+def _lcov(cov: coverage.Coverage, outfile: Path) -> None:
+    cov.lcov_report(outfile=str(outfile))
+
+
 def _failure(exc: BaseException) -> str:
     return f"writing reports failed: {' '.join(str(exc).split())}"
 
@@ -78,6 +82,7 @@ class Reports:
         *,
         html: Path | None,
         xml: Path | None,
+        lcov: Path | None = None,
         cwd: Path,
         env: Mapping[str, str],
         side_by_side_from: int = SIDE_BY_SIDE_FILES,
@@ -86,6 +91,7 @@ class Reports:
         self.spec = spec
         self.html = html
         self.xml = xml
+        self.lcov = lcov
         self.cwd = cwd
         self.env = dict(env)
         self.side_by_side_from = side_by_side_from
@@ -120,6 +126,8 @@ class Reports:
                 _html(self.cov, self.html)
             if self.xml is not None:
                 _xml(self.cov, self.xml)
+            if self.lcov is not None:
+                _lcov(self.cov, self.lcov)
         except (CoverageException, OSError) as exc:
             self.stop()
             raise CovtasksError(_failure(exc)) from exc

@@ -35,6 +35,7 @@ DATA = "coverage.db"
 JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.=+-]*")
 # Expanding an --expect pattern stops here: py{a,b}{c,d}... can otherwise explode.
 MAX_EXPECTED = 1000
+MAX_RANGE = 1000  # ids in one {A..B} of --expect
 # ``--expect any`` / ``expected_jobs = "any"``: combine whatever is there, unchecked.
 ANY: Literal["any"] = "any"
 Expectation = Union[int, tuple[str, ...], Literal["any"]]
@@ -83,14 +84,26 @@ def check_job_id(job_id: str, where: str = "--job") -> str:
 
 
 def expand_braces(text: str) -> list[str]:
-    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names (at most
-    :data:`MAX_EXPECTED`)."""
+    """``py{39,313}-{linux,mac}`` -> four ids, like a CI matrix's job names;
+    ``shard{1..4}`` -> four (a range of whole numbers, as the shell expands it); at most
+    :data:`MAX_EXPECTED` in all."""
     match = re.search(r"\{([^{}]*)\}", text)
     if not match:
         return [text]
     head, tail = text[: match.start()], text[match.end() :]
+    span = re.fullmatch(r"(\d+)\.\.(\d+)", match.group(1))
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if abs(last - first) >= MAX_RANGE:
+            raise CovtasksError(
+                f"{{{span.group(0)}}}: at most {MAX_RANGE} ids in a range", "--expect"
+            )
+        step = 1 if last >= first else -1
+        options = [str(i) for i in range(first, last + step, step)]
+    else:
+        options = match.group(1).split(",")
     found: list[str] = []
-    for option in match.group(1).split(","):
+    for option in options:
         found += expand_braces(head + option + tail)
         if len(found) > MAX_EXPECTED:
             raise CovtasksError(f"expands to more than {MAX_EXPECTED} job ids", "--expect")

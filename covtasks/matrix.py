@@ -14,6 +14,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,19 @@ from covtasks.errors import CovtasksError
 from covtasks.gitinfo import git_info
 from covtasks.metrics import SUITE_COUNTS as SUITE_COUNTS
 from covtasks.publish import now, versions
+from covtasks.shard import ShardRecord
 from covtasks.stable import SuiteResult
 
 
 def job_manifest(
-    cfg: Config, job_id: str, suite: SuiteResult, data_files: int
+    cfg: Config,
+    job_id: str,
+    suite: SuiteResult,
+    data_files: int,
+    timed: Mapping[str, float] | None = None,
+    shard: ShardRecord | None = None,
 ) -> metrics.JobManifest:
+    """A job's manifest; ``timed``: its tests' durations; ``shard``: the shard it ran."""
     git = git_info(cfg.root, cfg.outputs(), cfg.source_dirs())
     return metrics.JobManifest(
         job=job_id,
@@ -49,18 +57,37 @@ def job_manifest(
         suite=suite.summary().with_reasons(suite.reasons()),
         data_file=jobs.DATA,
         data_files_combined=data_files,
+        durations=dict(timed or {}),
+        shard=shard.to_json() if shard is not None else None,
     )
 
 
 def combined_suite(found: Sequence[jobs.Job]) -> metrics.Suite:
     """The jobs' suite results summed (:meth:`covtasks.metrics.Suite.combined`); a
-    malformed suite in a manifest is one error naming it."""
-    return metrics.Suite.combined(
-        [
-            (j.id, metrics.Suite.from_json(j.manifest["suite"], str(j.dir / jobs.MANIFEST)))
-            for j in found
-        ]
-    )
+    malformed suite in a manifest is one error naming it.
+
+    Every shard of a suite deselects the same tests (the project's own deselection,
+    before the split): they count once per suite, not once per shard."""
+    suites = [
+        (j, metrics.Suite.from_json(j.manifest["suite"], str(j.dir / jobs.MANIFEST))) for j in found
+    ]
+    summed = metrics.Suite.combined([(j.id, s) for j, s in suites])
+    groups: dict[str, list[int]] = {}
+    for job, suite in suites:
+        group = _shard_group(job.manifest)
+        if group is not None:
+            groups.setdefault(group, []).append(suite.count("deselected"))
+    repeated = sum(sum(counts) - max(counts) for counts in groups.values())
+    if not repeated:
+        return summed
+    record = {**summed.record, "deselected": summed.count("deselected") - repeated}
+    return replace(summed, record=record)
+
+
+def _shard_group(manifest: Mapping[str, Any]) -> str | None:
+    section = manifest.get("shard")
+    group = section.get("group") if isinstance(section, dict) else None
+    return group if isinstance(group, str) else None
 
 
 def remap_jobs(cov: coverage.Coverage, root: Path, found: Sequence[jobs.Job]) -> None:

@@ -29,9 +29,11 @@ from covtasks.config import Config
 from covtasks.errors import CovtasksError
 from covtasks.pytestargs import usage_error_line
 from covtasks.staging import (
+    DURATIONS_ENV,
     INTERRUPTED_SUFFIX,
     RESULTS_ENV,
     RESULTS_FILE,
+    SHARD_ENV,
     STAGING_ENV,
     WORKERS_DIR,
 )
@@ -52,6 +54,8 @@ _OUTER_ENV = (
     "PYTEST_XDIST_WORKER_COUNT",
     "PYTEST_XDIST_TESTRUNUID",
     "PYTEST_CURRENT_TEST",
+    SHARD_ENV,
+    DURATIONS_ENV,
 )
 
 
@@ -209,9 +213,12 @@ def run_measured(
     staging: Path,
     extra: Sequence[str] = (),
     while_running: Callable[[], object] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> RunOutput:
-    """Run the suite once under coverage; its output streams to this terminal."""
-    return launch(cfg, staging, pytest_args(cfg, extra), while_running=while_running)
+    """Run the suite once under coverage; its output streams to this terminal
+    (``env``: more variables for it, such as the shard to keep)."""
+    args = pytest_args(cfg, extra)
+    return launch(cfg, staging, args, while_running=while_running, env=env)
 
 
 def rerun_args(nodeids: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
@@ -235,6 +242,7 @@ def launch(
     results: str = RESULTS_FILE,
     *,
     while_running: Callable[[], object] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> RunOutput:
     """Run pytest with ``args`` under coverage, data and results into ``staging``.
 
@@ -250,10 +258,11 @@ def launch(
     spec_file = staging / "launch.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     cmd = [sys.executable, str(_LAUNCHER), str(spec_file), "--", *args]
-    env = child_env(staging, measurement_core(cfg))
-    env[RESULTS_ENV] = results
+    child = child_env(staging, measurement_core(cfg))
+    child.update(env or {})
+    child[RESULTS_ENV] = results
     sys.stdout.flush()
-    proc = subprocess.Popen(cmd, cwd=cfg.root, env=env)
+    proc = subprocess.Popen(cmd, cwd=cfg.root, env=child)
     try:
         if while_running is not None:
             # An error here is raised again where the caller does the same work.

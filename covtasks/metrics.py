@@ -159,8 +159,13 @@ class JobManifest:
     data_file: str
     data_files_combined: int
     format: int = MANIFEST_FORMAT
+    # Per-test seconds of the measured run (setup + call + teardown), for the next split.
+    durations: Mapping[str, float] = field(default_factory=dict)
+    # ``run --shard``: ``covtasks.shard.ShardRecord.to_json()`` (absent otherwise).
+    shard: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        shard = {"shard": dict(self.shard)} if self.shard is not None else {}
         return {
             "format": self.format,
             "job": self.job,
@@ -181,6 +186,8 @@ class JobManifest:
             "suite": self.suite.to_json(),
             "data_file": self.data_file,
             "data_files_combined": self.data_files_combined,
+            "durations": {k: round(self.durations[k], 4) for k in sorted(self.durations)},
+            **shard,
         }
 
 
@@ -216,8 +223,10 @@ class CheckRecord:
     percent: float
     fail_under: float | None
     passed: bool
-    file: str | None = None  # a file_fail_under check: the file
-    missing: int | None = None  # a max_missing check: the count and its cap
+    # A file_fail_under check of one file: the file (then "file" is written).
+    file: str | None = None
+    # A max_missing check: the scope's missing statements and the limit (then both are).
+    missing: int | None = None
     max_missing: int | None = None
 
     def to_json(self) -> dict[str, Any]:

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from covtasks import jobs, measure, metrics, pytestargs, stable, stablerun, trend
+from covtasks import jobs, measure, metrics, pytestargs, shardrun, stable, stablerun, trend
 from covtasks.config import Config, display_path
 from covtasks.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_UNSTABLE, CovtasksError
 from covtasks.files import check_writable, locked
 from covtasks.measure import RunOutput, Worker
 from covtasks.publication import publication
+from covtasks.shard import Shard
 from covtasks.stablerun import say
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ def check_outputs(cfg: Config) -> None:
     publish; they need no test run."""
     if cfg.trend is not None:
         trend.load_entries(cfg.trend)
-    for label, path in (("metrics", cfg.metrics), ("trend", cfg.trend), ("xml", cfg.xml)):
+    files = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "lcov": cfg.lcov}
+    files["durations"] = cfg.durations
+    for label, path in files.items():
         if path is not None and path.is_dir():
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
     if cfg.html is not None and cfg.html.is_file():
@@ -70,7 +73,7 @@ def check_outputs(cfg: Config) -> None:
             "directory of its own",
             f"{cfg.file}: tool.covtasks.html",
         )
-    outputs = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "html": cfg.html}
+    outputs = {**files, "html": cfg.html}
     for label, output in outputs.items():
         if output is not None:
             check_writable(output, label)
@@ -80,6 +83,7 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
     """``covtasks run``: the whole local pipeline."""
     measure.check_workers_available(cfg.workers)
     check_outputs(cfg)
+    shardrun.prepare(cfg, None, None)
     pytestargs.check_test_paths(cfg, opts.extra)
     staging = measure.make_staging(cfg.root)
     try:
@@ -97,7 +101,9 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
                 *stable.describe(suite),
             )
             return EXIT_UNSTABLE
-        return publish_run(cfg, staging, suite.summary(), output, processes, out)
+        status = publish_run(cfg, staging, suite.summary(), output, processes, out)
+        say(out, *shardrun.write_durations(cfg, shardrun.run_durations(staging)))
+        return status
     finally:
         measure.remove_staging(staging)
 
@@ -128,23 +134,34 @@ def publish_run(
         close_data(cov)
 
 
-def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: TextIO) -> int:
-    """``run --job ID``: measure, then write ``job_dir/ID`` (data + manifest)."""
+def run_job(
+    cfg: Config,
+    job_id: str,
+    job_dir: Path,
+    extra: Sequence[str],
+    out: TextIO,
+    part: Shard | None = None,
+) -> int:
+    """``run --job ID [--shard K/N]``: measure (one shard of the selection), then write
+    ``job_dir/ID`` (data + manifest)."""
     jobs.check_job_id(job_id)
+    group = shardrun.prepare(cfg, job_id, part)
     measure.check_workers_available(cfg.workers)
     target = job_dir / job_id
     staging = measure.make_staging(cfg.root)
     cov: coverage.Coverage | None = None
     try:
+        env = shardrun.measured_env(cfg, part)
         suite, output, processes = stablerun.measure_stably(
-            cfg, staging, extra, out, while_running=_import_reporting
+            cfg, staging, extra, out, while_running=_import_reporting, env=env
         )
         from covtasks.combine import check_complete, combine_files
         from covtasks.matrix import job_manifest
         from covtasks.report import make_coverage
 
+        timed, recorded = shardrun.job_facts(staging, job_id, group, part, out)
         if not suite.stable:
-            jobs.write_job(target, job_manifest(cfg, job_id, suite, 0), None)
+            jobs.write_job(target, job_manifest(cfg, job_id, suite, 0, timed, recorded), None)
             say(
                 out,
                 "",
@@ -156,7 +173,7 @@ def run_job(cfg: Config, job_id: str, job_dir: Path, extra: Sequence[str], out: 
         check_complete(processes, output.data_files, str(staging))
         cov = make_coverage(cfg, staging / measure.DATA_NAME)
         combine_files(cov, output.data_files)
-        manifest = job_manifest(cfg, job_id, suite, len(output.data_files))
+        manifest = job_manifest(cfg, job_id, suite, len(output.data_files), timed, recorded)
         jobs.write_job(target, manifest, staging / measure.DATA_NAME)
         measured = len(cov.get_data().measured_files())
         say(
@@ -185,6 +202,7 @@ def combine(
     Without an expectation (``--expect`` or ``expected_jobs``) nothing is combined: a
     missing job must always be detected, so "whatever is there" is said explicitly
     (``--expect any``) and recorded as ``completeness: unchecked``."""
+    from covtasks import shardcheck
     from covtasks.combine import combine_inspected, inspect_files
     from covtasks.matrix import combined_suite, remap_jobs, unmapped_error
     from covtasks.publish import CHECKED, UNCHECKED
@@ -199,8 +217,10 @@ def combine(
     if not found:
         raise CovtasksError(f"no job output (*/{jobs.MANIFEST}) found in {where}")
     issues = jobs.problems(found, wanted)
+    issues += shardcheck.problems(shardcheck.records(found))
     if issues:
         raise CovtasksError("cannot combine: " + "; ".join(issues), where)
+    timed = shardrun.jobs_durations(found)
     # Refuse bad job data before anything is created (.covtasks/ included).
     suite = combined_suite(found)
     data = inspect_files([j.data_file for j in found])
@@ -219,7 +239,11 @@ def combine(
         )
         summaries = [j.summary() for j in found]
         completeness = UNCHECKED if unchecked else CHECKED
-        return publish_and_gate(cfg, cov, staging, suite, summaries, out, completeness=completeness)
+        status = publish_and_gate(
+            cfg, cov, staging, suite, summaries, out, completeness=completeness
+        )
+        say(out, *shardrun.write_durations(cfg, timed))
+        return status
     finally:
         close_data(cov)
         measure.remove_staging(staging)
@@ -293,6 +317,7 @@ def publish_and_gate(
             coverage_spec(cfg, staging / measure.DATA_NAME),
             html=pub.directory(cfg.html) if cfg.html is not None else None,
             xml=pub.file(cfg.xml) if cfg.xml is not None else None,
+            lcov=pub.file(cfg.lcov) if cfg.lcov is not None else None,
             cwd=cfg.root,
             env=measure.importable_env(os.environ),
         )

@@ -21,10 +21,15 @@ from typing import Any
 import _pytest
 import pytest
 
+from covtasks import durations, shard
+from covtasks.errors import CovtasksError
 from covtasks.staging import (
+    DURATIONS_ENV,
     INTERRUPTED_SUFFIX,
     RESULTS_ENV,
     RESULTS_FILE,
+    SHARD_ENV,
+    SHARD_FILE,
     STAGING_ENV,
     WORKERS_DIR,
 )
@@ -102,6 +107,7 @@ class _Recorder:
         self.tests_run = 0
         self.deselected = 0
         self.setup_error = ""
+        self.durations: dict[str, float] = {}
 
     @pytest.hookimpl(hookwrapper=True)  # not wrapper=True: pytest 7.4 may have old pluggy
     def pytest_runtest_makereport(
@@ -141,6 +147,37 @@ class _Recorder:
                 }
             )
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """``run --shard K/N``: after the project's own deselection, record the whole
+        selection and keep only this shard's tests (every xdist worker does the same)."""
+        wanted = os.environ.get(SHARD_ENV)
+        if not wanted:
+            return
+        part = shard.parse_shard(wanted)
+        recorded: dict[str, float] | None = None
+        path = os.environ.get(DURATIONS_ENV)
+        if path:
+            try:
+                recorded = durations.read(Path(path))
+            except CovtasksError:  # checked before the run: changed since
+                recorded = None
+        selection = sorted({item.nodeid for item in items})
+        chosen = shard.plan(selection, part.count, recorded)
+        keep = set(chosen.shards[part.index - 1])
+        items[:] = [item for item in items if item.nodeid in keep]
+        record = {
+            "index": part.index,
+            "count": part.count,
+            "split": chosen.method,
+            "note": chosen.note,
+            "selection": selection,
+            "ran": shard.ranges(i for i, n in enumerate(selection) if n in keep),
+        }
+        tmp = self.staging / f"{SHARD_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, self.staging / SHARD_FILE)
+
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.deselected += len(items)
 
@@ -152,6 +189,9 @@ class _Recorder:
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + float(
+            getattr(report, "duration", 0.0) or 0.0
+        )
         if report.when == "call" or report.outcome != "passed":
             record = {
                 "nodeid": report.nodeid,
@@ -196,6 +236,7 @@ class _Recorder:
             "collected": session.testscollected,
             "deselected": self.deselected,
             "records": self.records,
+            "durations": self.durations,
         }
         name = os.environ.get(RESULTS_ENV, RESULTS_FILE)
         (self.staging / name).write_text(json.dumps(data), encoding="utf-8")

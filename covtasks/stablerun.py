@@ -8,7 +8,7 @@ nor pytest: the tests are started with little imported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -51,6 +51,7 @@ def measure_stably(
     extra: Sequence[str],
     out: TextIO,
     while_running: Callable[[], object] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[stable.SuiteResult, measure.RunOutput, list[Worker]]:
     """The measured run (``while_running`` is called while the tests run), then reruns
     of failed tests to tell flaky from broken.
@@ -59,7 +60,7 @@ def measure_stably(
     tests (each must have left coverage data).
     """
     pytestargs.check_test_paths(cfg, extra)
-    output = measure.run_measured(cfg, staging, extra, while_running=while_running)
+    output = measure.run_measured(cfg, staging, extra, while_running=while_running, env=env)
     pytestargs.refuse_usage_error(output.exitstatus, output.usage_error)
     suite = stable.classify(
         output.results, [q.id for q in cfg.stable.quarantine], exitstatus=output.exitstatus

@@ -10,3 +10,8 @@ RESULTS_FILE = "results.json"
 # Beside the results: pytest is stopping on an interrupt (Ctrl-C reached it).
 INTERRUPTED_SUFFIX = ".interrupted"
 WORKERS_DIR = "workers"
+# ``run --shard K/N``: the shard to keep, the durations file to balance by, and the
+# plugin's record of the whole selection and the tests this shard kept.
+SHARD_ENV = "COVTASKS_PLUGIN_SHARD"
+DURATIONS_ENV = "COVTASKS_PLUGIN_DURATIONS"
+SHARD_FILE = "shard.json"

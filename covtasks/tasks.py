@@ -12,6 +12,7 @@ ns.add_collection(covtasks.tasks.ns, name="cov")
 
 Then ``inv cov.coverage --pytest-args "-k auth"``,
 ``inv cov.gate --release [--base main]``, ``inv cov.gate --suggest --write``,
+``inv cov.diff --base origin/main --annotate github``, ``inv cov.comment``,
 ``inv cov.doctor``. Each task runs ``python -m covtasks COMMAND`` with the interpreter
 invoke runs on and exits with covtasks' own exit status; ``--extra "..."`` passes more
 arguments to covtasks. invoke is optional: ``pip install "covtasks[invoke]"``.
@@ -57,12 +58,22 @@ def _option(flag: str, value: str) -> list[str]:
     help={
         "pytest-args": 'arguments for pytest, one string, e.g. "-k auth"',
         "fail-fast": "run `pytest -x --lf` unmeasured first and stop at its first failure",
+        "job": "CI job mode: measure and write coverage-jobs/ID, no gate",
+        "shard": "with --job: run only shard K/N of the suite (e.g. 2/4)",
         "extra": _EXTRA,
     }
 )
-def coverage(c: Context, pytest_args: str = "", fail_fast: bool = False, extra: str = "") -> None:
+def coverage(
+    c: Context,
+    pytest_args: str = "",
+    fail_fast: bool = False,
+    job: str = "",
+    shard: str = "",
+    extra: str = "",
+) -> None:
     """Run the suite under coverage: stable stage, metrics, trend, thresholds."""
     args = ["--fail-fast"] if fail_fast else []
+    args += [*_option("--job", job), *_option("--shard", shard)]
     args += shlex.split(extra)
     if pytest_args:
         args += ["--", *shlex.split(pytest_args)]
@@ -108,11 +119,51 @@ def gate(
     run_covtasks(c, "gate", *args, *shlex.split(extra))
 
 
-@task(help={"svg": "write an SVG chart here", "badge": "write a badge here", "extra": _EXTRA})
-def trend(c: Context, svg: str = "", badge: str = "", extra: str = "") -> None:
+@task(
+    help={
+        "svg": "write an SVG chart here",
+        "badge": "write a badge here",
+        "badge-json": "write the badge as a shields.io endpoint JSON here",
+        "extra": _EXTRA,
+    }
+)
+def trend(
+    c: Context, svg: str = "", badge: str = "", badge_json: str = "", extra: str = ""
+) -> None:
     """Show the coverage trend."""
     args = [*_option("--svg", svg), *_option("--badge", badge)]
+    args += _option("--badge-json", badge_json)
     run_covtasks(c, "trend", *args, *shlex.split(extra))
+
+
+@task(
+    help={
+        "base": "the git ref to compare with, e.g. origin/main (required)",
+        "annotate": "also print annotations of the uncovered changed lines: github",
+        "fail-under": "exit 1 below this patch coverage",
+        "extra": _EXTRA,
+    }
+)
+def diff(
+    c: Context, base: str = "", annotate: str = "", fail_under: str = "", extra: str = ""
+) -> None:
+    """Coverage of the lines changed since a git ref."""
+    args = [*_option("--base", base), *_option("--annotate", annotate)]
+    args += _option("--fail-under", fail_under)
+    run_covtasks(c, "diff", *args, *shlex.split(extra))
+
+
+@task(
+    help={
+        "base": "compare with the baseline of the merge-base with this ref; patch coverage",
+        "output": "write the comment to this file (default: print it)",
+        "extra": _EXTRA,
+    }
+)
+def comment(c: Context, base: str = "", output: str = "", extra: str = "") -> None:
+    """Write the pull-request comment (Markdown)."""
+    args = [*_option("--base", base), *_option("--output", output)]
+    run_covtasks(c, "comment", *args, *shlex.split(extra))
 
 
 @task(help={"extra": _EXTRA})
@@ -121,4 +172,4 @@ def doctor(c: Context, extra: str = "") -> None:
     run_covtasks(c, "doctor", *shlex.split(extra))
 
 
-ns = Collection("cov", coverage, combine, gate, trend, doctor)
+ns = Collection("cov", coverage, combine, gate, trend, diff, comment, doctor)

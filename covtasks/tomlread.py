@@ -100,6 +100,15 @@ class Reader:
             raise self.fail(key, f"expected {allowed}, got {describe(value)}")
         return (self.root / value).resolve()
 
+    def required_path(self, value: object, key: str) -> Path:
+        path = self.path(value, key, optional=False)
+        assert path is not None
+        return path
+
+    def optional_path(self, value: object, key: str) -> Path | None:
+        """A path, or ``None`` for an absent value or ``false`` (an output turned off)."""
+        return None if value is None else self.path(value, key, optional=True)
+
     def date(self, value: object, key: str) -> datetime.date | None:
         if value is None:
             return None

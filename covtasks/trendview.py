@@ -2,7 +2,8 @@
 
 The core is pure: :func:`rows` turns normalised baselines into :class:`TrendRow` values
 (figures at the configured precision, each with its change against the previous
-baseline), and :func:`table` / :func:`markdown_table` / :func:`chart_data` render them.
+baseline), and :func:`table` / :func:`markdown_table` / :func:`chart_data` render them;
+:func:`overall_badge` and :func:`overall_badge_json` are the badges of the latest figure.
 :mod:`covtasks.commands.trend` is the thin I/O shell. Flat legacy entries and current entries mix
 freely: both are read through :func:`covtasks.trend.baselines`.
 """
@@ -12,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from covtasks import tables
-from covtasks.chart import badge_text, render_badge
+from covtasks.chart import BADGE_LABEL, badge_colour, badge_text, render_badge
 from covtasks.config import Config
 from covtasks.constants import OVERALL
 from covtasks.figures import display_percent
@@ -168,8 +170,8 @@ def thresholds(cfg: Config, names: Sequence[str]) -> dict[str, float]:
     return result
 
 
-def overall_badge(overall: float, cfg: Config) -> str:
-    """The badge of an overall figure, coloured by the gate's verdict on it.
+def overall_badge_value(overall: float, cfg: Config) -> tuple[str, bool]:
+    """The badge text of an overall figure and the gate's verdict on it.
 
     It shows the whole percent (truncated), unless that would read below a threshold the
     gate passes (79.996 passes 80 at precision 2): then the figure rounded as the gate
@@ -181,4 +183,22 @@ def overall_badge(overall: float, cfg: Config) -> str:
     while check.passed and float(text.rstrip("%")) < cfg.fail_under and decimals <= 10:
         text = display_percent(overall, decimals) + "%"
         decimals += 1
-    return render_badge(overall, passed=check.passed, text=text)
+    return text, check.passed
+
+
+def overall_badge(overall: float, cfg: Config) -> str:
+    """The SVG badge of an overall figure, coloured by the gate's verdict on it."""
+    text, passed = overall_badge_value(overall, cfg)
+    return render_badge(overall, passed=passed, text=text)
+
+
+def overall_badge_json(overall: float, cfg: Config) -> dict[str, Any]:
+    """The same badge as a shields.io endpoint document (``/endpoint?url=...``): the
+    same text, and the same colour as the SVG badge."""
+    text, passed = overall_badge_value(overall, cfg)
+    return {
+        "schemaVersion": 1,
+        "label": BADGE_LABEL,
+        "message": text,
+        "color": badge_colour(overall, passed),
+    }

@@ -56,6 +56,8 @@ FLOORS: tuple[Floor, ...] = (
     # 9.3 added --format json:FILE, with which the tests read diff-cover's figures.
     Floor("diff-cover", "9.3", "covtasks' own tests of `covtasks diff`", extra="test"),
     Floor("invoke", "2.2", "covtasks' own tests of covtasks.tasks", extra="test"),
+    # 3.0: the MarkdownIt("commonmark").enable("table") parser the tests use.
+    Floor("markdown-it-py", "3.0", "covtasks' own tests parse `covtasks comment`", extra="test"),
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from covtasks.config import (
+    DEFAULT_DURATIONS,
     DEFAULT_METRICS,
     DEFAULT_TREND,
     Config,
@@ -25,8 +26,8 @@ TODAY = datetime.date(2026, 6, 1)
 SRC = 'source = ["pkg"]\n'
 KNOWN = (
     "known keys: source, tests, workers, fail_under, file_fail_under, max_missing, precision, "
-    "branch, metrics, trend, html, xml, stable, domains, core, expected_jobs, tolerance, "
-    "diff_fail_under, job_dir, file_ratchet"
+    "branch, metrics, trend, html, xml, lcov, stable, domains, core, expected_jobs, tolerance, "
+    "diff_fail_under, job_dir, file_ratchet, durations"
 )
 CORE = '[tool.covtasks.domains.core]\npaths = ["pkg/core/**"]\n'
 QID = "tests/test_a.py::test_x"
@@ -140,6 +141,8 @@ BAD = [
      "expected a path (or false to turn it off), got true"),
     ("xml-array", SRC + "xml = []", "tool.covtasks.xml",
      "expected a path (or false to turn it off), got an array"),
+    ("lcov-number", SRC + "lcov = 1", "tool.covtasks.lcov",
+     "expected a path (or false to turn it off), got 1"),
     # tables of the wrong shape
     ("stable-not-table", SRC + "stable = 3", "tool.covtasks.stable",
      "expected a table, got 3"),
@@ -293,6 +296,7 @@ def test_defaults_without_covtasks_table(root: Path) -> None:
         domains=(),
         coverage_file=None,
         job_dir=root / "coverage-jobs",
+        durations=root / DEFAULT_DURATIONS,
     )
     assert cfg.source_dirs() == [root / "pkg"]
 
@@ -348,6 +352,7 @@ def test_overlapping_domains_are_accepted(root: Path) -> None:
         pytest.param("trend = false", "trend", None, id="trend-false"),
         pytest.param("html = false", "html", None, id="html-false"),
         pytest.param("xml = false", "xml", None, id="xml-false"),
+        pytest.param("lcov = false", "lcov", None, id="lcov-false"),
     ],
 )
 def test_false_turns_an_output_off(root: Path, body: str, field: str, expected: None) -> None:

@@ -79,7 +79,7 @@ def test_dataclass_defaults_are_the_schema_defaults(tmp_path: Path) -> None:
     file = tmp_path / "pyproject.toml"
     parsed = parse_config({"tool": {"covtasks": {"source": ["pkg"]}}}, tmp_path, file)
     built = Config(root=tmp_path, file=file, source=("pkg",))
-    defaults = {"metrics", "trend", "job_dir"}  # paths: the dataclass's are relative
+    defaults = {"metrics", "trend", "job_dir", "durations"}  # paths: the dataclass's are relative
     assert {f: getattr(parsed, f) for f in Config.__dataclass_fields__ if f not in defaults} == {
         f: getattr(built, f) for f in Config.__dataclass_fields__ if f not in defaults
     }

@@ -340,6 +340,15 @@ def test_core_from_the_environment_is_fixed_there() -> None:
     assert finding.fix == "unset COVERAGE_CORE (covtasks picks the core)"
 
 
+@pytest.mark.parametrize(
+    ("value", "precision", "flagged"),
+    [(80, 0, False), (80.0, 0, False), (80.5, 0, True), (80.12, 2, False), (1e-05, 2, True)],
+)
+def test_threshold_decimals(value: float, precision: int, flagged: bool) -> None:
+    facts = {"thresholds": (("tool.covtasks.fail_under", value),), "precision": precision}
+    assert found(**facts) == ([("warning", "threshold-decimals")] if flagged else [])
+
+
 def test_threshold_decimals_names_the_effective_threshold() -> None:
     finding = only(thresholds=(("tool.covtasks.domains.gov.file_fail_under", 80.125),))
     assert finding.problem == (

@@ -13,6 +13,7 @@ import pytest
 
 from covtasks import measure
 from covtasks.errors import CovtasksError
+from covtasks.files import unfinished_writes
 from covtasks.htmlxml import SIDE_BY_SIDE_FILES, Reports, Spec
 from tests.helpers import BASIC_FILES, OPENED_COVERAGE, Project
 
@@ -78,6 +79,21 @@ def test_reports_equal_coverages_own(project: ProjectFactory, keys: str) -> None
         ours, theirs_dir = p.path("out/html"), p.path("theirs-html")
         assert _html_files(ours) == _html_files(theirs_dir)
         assert _html_total(ours) == _html_total(theirs_dir)
+
+
+@pytest.mark.slow
+def test_lcov_equals_coverages_own_lcov_report(project: ProjectFactory) -> None:
+    p = project(extra=with_reports('lcov = "out/coverage.lcov"'))
+    result = p.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lcov: out/coverage.lcov" in result.stdout.splitlines()
+    p.write({"theirs.cfg": "[run]\nsource = pkg\n"})
+    theirs = p.coverage("lcov", "-o", "theirs.lcov", "--rcfile=theirs.cfg")
+    assert theirs.returncode == 0, theirs.stderr
+    ours = p.path("out/coverage.lcov").read_bytes()
+    assert ours.startswith(b"SF:")
+    assert ours == p.path("theirs.lcov").read_bytes()
+    assert unfinished_writes(p.path("out/coverage.lcov")) == []
 
 
 @pytest.mark.slow

@@ -30,6 +30,12 @@ METRICS = "tests/coverage_reports/metrics/coverage.json"
         ("py{39,313}", ["py39", "py313"]),
         ("py{39,313}-{linux,mac}", ["py39-linux", "py39-mac", "py313-linux", "py313-mac"]),
         ("{a}", ["a"]),
+        (
+            "py{3.9,3.13}-shard{1..2}",
+            ["py3.9-shard1", "py3.9-shard2", "py3.13-shard1", "py3.13-shard2"],
+        ),
+        ("s{3..1}", ["s3", "s2", "s1"]),
+        ("s{01..2}", ["s1", "s2"]),
     ],
 )
 def test_expand_braces(text: str, expected: list[str]) -> None:
@@ -138,6 +144,17 @@ def test_combined_counts_sum_every_outcome(tmp_path: Path) -> None:
         **dict.fromkeys(matrix.SUITE_COUNTS, 2),
         "deselected": 5,
     }
+
+
+def test_shards_of_one_suite_count_its_deselected_tests_once(tmp_path: Path) -> None:
+    def shard(job_id: str, group: str, deselected: int) -> jobs.Job:
+        suite = {"stable": True, "passed": 2, "deselected": deselected}
+        return fake_job(job_id, tmp_path, suite=suite, shard={"group": group})
+
+    found = [shard("a-1", "a-", 3), shard("a-2", "a-", 3), shard("b-1", "b-", 3)]
+    found.append(fake_job("whole", tmp_path, suite={"stable": True, "deselected": 1}))
+    suite = matrix.combined_suite(found)
+    assert (suite.count("passed"), suite.count("deselected")) == (6, 7)
 
 
 def test_a_malformed_suite_in_a_manifest_is_one_error_naming_it(tmp_path: Path) -> None:

@@ -257,7 +257,7 @@ def test_a_job_manifest_writes_its_keys_in_order() -> None:
     assert list(written) == [
         *("format", "job", "created", "commit", "dirty", "root", "source", "branch"),
         *("core", "python", "platform", "machine", "versions", "suite", "data_file"),
-        "data_files_combined",
+        *("data_files_combined", "durations"),
     ]
     assert written["python"] == {"version": "3.11.7", "implementation": "CPython"}
     assert written["suite"] == {**SUITE, "reasons": ["setup errors: 2"]}

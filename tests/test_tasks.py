@@ -61,6 +61,11 @@ def ran(task: Any, exited: int = 0, **kwargs: Any) -> str:
             {"fail_fast": True, "extra": "--job py39"},
             ["run", "--fail-fast", "--job", "py39"],
         ),
+        (
+            tasks.coverage,
+            {"job": "py-shard2", "shard": "2/4"},
+            ["run", "--job", "py-shard2", "--shard", "2/4"],
+        ),
         (tasks.combine, {"expect": "3"}, ["combine", "--expect", "3"]),
         (tasks.gate, {"release": True}, ["gate", "--release"]),
         (tasks.gate, {"suggest": True, "write": True}, ["gate", "--suggest", "--write"]),
@@ -75,6 +80,18 @@ def ran(task: Any, exited: int = 0, **kwargs: Any) -> str:
             {"svg": "t.svg", "badge": "b.svg"},
             ["trend", "--svg", "t.svg", "--badge", "b.svg"],
         ),
+        (tasks.trend, {"badge_json": "b.json"}, ["trend", "--badge-json", "b.json"]),
+        (
+            tasks.diff,
+            {"base": "origin/main", "annotate": "github", "fail_under": "90"},
+            ["diff", "--base", "origin/main", "--annotate", "github", "--fail-under", "90"],
+        ),
+        (
+            tasks.comment,
+            {"base": "origin/main", "output": "c.md"},
+            ["comment", "--base", "origin/main", "--output", "c.md"],
+        ),
+        (tasks.comment, {}, ["comment"]),
         (tasks.doctor, {}, ["doctor"]),
         (tasks.doctor, {"extra": "--debug"}, ["doctor", "--debug"]),
     ],
@@ -91,8 +108,10 @@ def test_nonzero_exit_becomes_invoke_exit_with_that_code() -> None:
     assert info.value.code == 3
 
 
-def test_collection_has_the_five_tasks() -> None:
-    assert sorted(tasks.ns.task_names) == ["combine", "coverage", "doctor", "gate", "trend"]
+def test_collection_has_the_seven_tasks() -> None:
+    assert sorted(tasks.ns.task_names) == [
+        *("combine", "comment", "coverage", "diff", "doctor", "gate", "trend")
+    ]
 
 
 # --- invoke stays optional -----------------------------------------------------------------
@@ -137,7 +156,10 @@ def with_tasks(project: ProjectFactory, **extra: str) -> Project:
 @pytest.mark.slow
 def test_list_shows_the_tasks_under_the_collection_name(project: ProjectFactory) -> None:
     listed = invoke(with_tasks(project), "--list").stdout.split()
-    assert {"cov.coverage", "cov.combine", "cov.gate", "cov.trend", "cov.doctor"} <= set(listed)
+    assert {
+        *("cov.coverage", "cov.combine", "cov.gate", "cov.trend"),
+        *("cov.diff", "cov.comment", "cov.doctor"),
+    } <= set(listed)
 
 
 @pytest.mark.slow

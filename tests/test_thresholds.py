@@ -187,14 +187,16 @@ def test_release_gate_session_and_gate_task(measured: tuple[Project, str]) -> No
 
 @pytest.mark.slow
 def test_combine_gates_files_through_the_nox_sessions(project: ProjectFactory) -> None:
-    p = project(extra={"pyproject.toml": COMMITTED, "noxfile.py": NOXFILE})
+    text = COMMITTED.replace("max_missing = 3", "max_missing = 2")
+    p = project(extra={"pyproject.toml": text, "noxfile.py": NOXFILE})
     job = p.module("nox", "-s", "coverage", "--", "--job", "a")
     assert job.returncode == 0, job.stdout + job.stderr
     result = p.module("nox", "-s", "coverage_combine", "--", "--expect", "a")
     assert result.returncode != 0
-    assert failures(result.stdout) == [RULES], result.stdout + result.stderr
+    expected = ["overall: 3 missing statements, more than max_missing = 2", RULES]
+    assert failures(result.stdout) == expected, result.stdout + result.stderr
     gate = json.loads(p.path(METRICS).read_text())["covtasks"]["gate"]
-    assert gate["failures"] == [RULES]
+    assert gate["failures"] == expected
 
 
 # --- gate --suggest --write ----------------------------------------------------------------

@@ -23,11 +23,12 @@ from covtasks.trendview import (
     domain_names,
     markdown_table,
     overall_badge,
+    overall_badge_json,
     rows,
     table,
     thresholds,
 )
-from tests.helpers import BASIC_FILES, Project
+from tests.helpers import BASIC_FILES, Project, run_cli
 
 ProjectFactory = Callable[..., Project]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -233,6 +234,78 @@ def test_badge_colour_is_the_gates_verdict_at_every_threshold_boundary(
     # a failing one never at or above it.
     shown = float(badge_title(badge).removeprefix("coverage: ").removesuffix("%"))
     assert (shown >= fail_under) is passed or (not passed and shown < fail_under)
+
+
+# shields.io's endpoint schema (https://shields.io/badges/endpoint-badge): the keys it
+# documents and their JSON types; schemaVersion is always 1, message is never empty.
+SHIELDS_ENDPOINT = {
+    "schemaVersion": int,
+    "label": str,
+    "message": str,
+    "color": str,
+    "labelColor": str,
+    "isError": bool,
+    "namedLogo": str,
+    "logoSvg": str,
+    "logoColor": str,
+    "logoWidth": int,
+    "style": str,
+    "cacheSeconds": int,
+}
+SHIELDS_REQUIRED = {"schemaVersion", "label", "message"}
+
+
+def assert_shields_endpoint(doc: Any) -> None:
+    assert isinstance(doc, dict)
+    assert SHIELDS_REQUIRED <= set(doc) <= set(SHIELDS_ENDPOINT)
+    assert all(type(doc[key]) is SHIELDS_ENDPOINT[key] for key in doc)
+    assert (doc["schemaVersion"], doc["message"] != "") == (1, True)
+
+
+@pytest.mark.parametrize(("pc", "fail_under", "precision"), threshold_boundaries())
+def test_badge_json_says_what_the_svg_badge_says(
+    pc: float, fail_under: float, precision: int
+) -> None:
+    cfg = Config(
+        root=Path("/p"),
+        file=Path("/p/pyproject.toml"),
+        source=("pkg",),
+        fail_under=fail_under,
+        precision=precision,
+    )
+    doc = overall_badge_json(pc, cfg)
+    assert_shields_endpoint(doc)
+    svg = overall_badge(pc, cfg)
+    assert f"{doc['label']}: {doc['message']}" == badge_title(svg)
+    assert doc["color"] == badge_fill(svg)
+
+
+def test_cli_badge_json_is_a_shields_endpoint_document(project: ProjectFactory) -> None:
+    top = "fail_under = 80\n        precision = 2"
+    toml = BASIC_FILES["pyproject.toml"].replace("fail_under = 50", top, 1)
+    doc = {"format": 1, "baselines": [{**LATEST, "overall": 79.996}]}
+    proj = project(extra={"pyproject.toml": toml, TREND: json.dumps(doc)})
+    result = run_cli(proj.root, "trend", "--badge-json", "out/badge.json")
+    assert result.returncode == 0, result.stderr
+    assert "badge-json: out/badge.json" in result.stdout.splitlines()
+    written = json.loads(proj.path("out/badge.json").read_text(encoding="utf-8"))
+    assert_shields_endpoint(written)
+    assert written == {
+        "schemaVersion": 1,
+        "label": "coverage",
+        "message": "80.00%",
+        "color": BADGE_PASS,
+    }
+
+
+def test_cli_badge_json_is_red_below_the_gate(project: ProjectFactory) -> None:
+    toml = BASIC_FILES["pyproject.toml"].replace("fail_under = 50", "fail_under = 90", 1)
+    proj = project(
+        extra={"pyproject.toml": toml, TREND: json.dumps({"format": 1, "baselines": [LATEST]})}
+    )
+    assert run_cli(proj.root, "trend", "--badge-json", "b.json").returncode == 0
+    written = json.loads(proj.path("b.json").read_text(encoding="utf-8"))
+    assert (written["message"], written["color"]) == ("79%", BADGE_RED)
 
 
 # --- the command, in a subprocess ---------------------------------------------------------

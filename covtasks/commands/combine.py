@@ -21,7 +21,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--expect",
         metavar="N|IDS|any",
-        help="how many jobs, or their ids: 3, py39,py313 or 'py{39,313}-{linux,mac}'; "
+        help="how many jobs, or their ids: 3, py39,py313, 'py{39,313}-{linux,mac}' or "
+        "'py{39,313}-shard{1..4}'; "
         "'any' combines whatever is there without a completeness check (default: "
         "expected_jobs in config; one of them is required)",
     )

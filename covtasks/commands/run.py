@@ -17,6 +17,7 @@ from covtasks.commands import _options
 from covtasks.config import load_config
 from covtasks.errors import CovtasksError
 from covtasks.jobs import check_job_id
+from covtasks.shard import parse_shard
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +36,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="run `covtasks doctor` first and stop (exit 2) if it finds an error",
     )
     _options.add_job(parser)
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="with --job: collect the whole suite, run only shard K of N (split by "
+        "recorded durations, else by test files); combine proves every test ran once",
+    )
 
 
 def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
@@ -42,6 +49,9 @@ def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
         args.job = check_job_id(os.environ["COVTASKS_JOB"], "$COVTASKS_JOB")
     elif args.job is not None:
         check_job_id(args.job)
+    part = parse_shard(args.shard) if args.shard is not None else None
+    if part is not None and not args.job:
+        raise CovtasksError("--shard needs --job ID: a shard is one CI job", "--shard")
     cfg = load_config(Path.cwd())
     # Before any test runs: too old a coverage would make every worker's data go
     # missing, which would read as a broken suite.
@@ -55,6 +65,6 @@ def execute(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
     if args.job:
         job_dir = (args.job_dir or cfg.job_dir).resolve()
-        return orchestrate.run_job(cfg, args.job, job_dir, extra, sys.stdout)
+        return orchestrate.run_job(cfg, args.job, job_dir, extra, sys.stdout, part)
     opts = orchestrate.RunOptions(extra=tuple(extra), fail_fast=args.fail_fast)
     return orchestrate.run(cfg, opts)

@@ -5,6 +5,7 @@ arguments, reading the configured trend file and the printing)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from covtasks.publication import publication
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Show the last baselines of the trend file with the change against the previous "
-        "one; optionally write an SVG chart and a badge."
+        "one; optionally write an SVG chart and a badge (SVG or shields.io endpoint JSON)."
     )
     parser.add_argument(
         "--last",
@@ -33,6 +34,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--svg", type=Path, metavar="FILE", help="write a trend chart (SVG)")
     parser.add_argument(
         "--badge", type=Path, metavar="FILE", help="write a badge of the latest overall (SVG)"
+    )
+    parser.add_argument(
+        "--badge-json",
+        type=Path,
+        metavar="FILE",
+        help="write the same badge as a shields.io endpoint JSON",
     )
     parser.add_argument(
         "--markdown", action="store_true", help="print a GitHub Markdown table instead"
@@ -79,6 +86,10 @@ def show(cfg: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             badge = trendview.overall_badge(history[-1].overall, cfg)
             pub.write_text(args.badge, badge)
             written.append(f"badge: {display_path(args.badge)}")
+        if args.badge_json is not None:
+            doc = trendview.overall_badge_json(history[-1].overall, cfg)
+            pub.write_text(args.badge_json, json.dumps(doc, indent=2) + "\n")
+            written.append(f"badge-json: {display_path(args.badge_json)}")
         pub.commit()
     if args.markdown:
         print(trendview.markdown_table(trend_rows), file=out)

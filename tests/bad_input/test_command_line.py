@@ -20,6 +20,16 @@ CASES = [
         args=("gate", "--bogus"),
     ),
     Case(
+        "annotate-unknown-format",
+        "argument --annotate: invalid choice: 'gitlab'",
+        args=("diff", "--base", "HEAD", "--annotate", "gitlab"),
+    ),
+    Case(
+        "badge-json-no-file",
+        "argument --badge-json: expected one argument",
+        args=("trend", "--badge-json"),
+    ),
+    Case(
         "job-id-bad",
         "--job: job id 'bad id!' may only use letters, digits",
         args=("run", "--job", "bad id!"),

@@ -41,6 +41,11 @@ CASES = [
         "not a directory",
         {**key("metrics", '"blocker/coverage.json"'), "blocker": "a file\n"},
     ),
+    Case(
+        "lcov-is-a-directory",
+        "coverage.lcov: is a directory, expected a file path for lcov",
+        {**key("lcov", '"out/coverage.lcov"'), "out/coverage.lcov/keep": ""},
+    ),
     # gate: the metrics JSON
     Case(
         "gate-no-totals",
@@ -123,6 +128,14 @@ CASES = [
         {METRICS: b"\xef\xbb\xbf" + metrics()[METRICS].encode()},
         ("gate",),
     ),
+    # comment reads the same metrics
+    Case(
+        "comment-no-files",
+        "coverage.json: the metrics JSON has no 'files' object",
+        metrics(files=True),
+        ("comment",),
+    ),
+    Case("comment-no-metrics", "coverage.json: no metrics file", {}, ("comment",)),
 ]
 
 

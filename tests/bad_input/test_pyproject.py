@@ -104,6 +104,11 @@ CASES = [
         key("xml", "[]"),
     ),
     Case(
+        "lcov-true",
+        f"{PP}.lcov: expected a path (or false to turn it off), got true",
+        key("lcov", "true"),
+    ),
+    Case(
         "core-fast",
         f'{PP}.core: expected one of "auto", "ctrace", "sysmon", "pytrace", got \'fast\'',
         key("core", '"fast"'),
