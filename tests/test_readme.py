@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -43,5 +44,13 @@ def test_first_commands_install_into_a_venv_only() -> None:
     for command in commands:
         steps = [s.strip() for s in command.split("&&")]
         assert steps[0] == "python3 -m venv .venv"
-        # Every later step runs the venv's python: nothing goes to the system one.
-        assert all(s.startswith(".venv/bin/python -m ") for s in steps[1:]), steps
+        # Every later step runs the venv's python (from wherever a `cd` led): nothing
+        # goes to the system one.
+        where = ""
+        for step in steps[1:]:
+            if step.startswith("cd "):
+                where = step[3:]
+                assert (REPO / where).is_dir(), step
+                continue
+            venv = "../" * len(Path(where).parts) + ".venv/bin/python -m "
+            assert step.startswith(venv), steps
