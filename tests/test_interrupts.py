@@ -275,7 +275,7 @@ def test_concurrent_runs_keep_every_trend_entry(project: ProjectFactory, tmp_pat
     p = project(extra={TREND: json.dumps({"format": 1, "baselines": old})})
     expected = [e["commit"] for e in old]
     for round_ in range(3):
-        commits = [f"round{round_}-a", f"round{round_}-b"]
+        commits = [f"{round_}a" * 4, f"{round_}b" * 4]  # shas: hex digits
         logs = [tmp_path / f"{c}.log" for c in commits]
         with contextlib.ExitStack() as stack:
             procs = [
