@@ -257,6 +257,11 @@ def test_suggest_write_raises_only_the_set_thresholds(measured: tuple[Project, s
     again = p.run("gate", "--suggest", "--write")
     assert again.stdout == "covtasks: no threshold to raise: pyproject.toml unchanged\n"
     assert p.path("pyproject.toml").read_text() == text
+    # The nox route: the gate's session passes its arguments on (``--release`` is moot).
+    session = p.module("nox", "-s", "release_gate", "--", "--suggest", "--write")
+    assert session.returncode == 0, session.stdout + session.stderr
+    assert "covtasks: no threshold to raise: pyproject.toml unchanged\n" in session.stdout
+    assert p.path("pyproject.toml").read_text() == text
     assert p.run("gate").returncode == 1  # governance's 99 still fails: never lowered
 
 
