@@ -24,6 +24,7 @@ from covtasks import combine, covconfig, diffcov, jobs, matrix, metrics, release
 from covtasks.config import load_config
 from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
 from covtasks.gitinfo import commit_override
+from tests.bad_input.corpus import environment
 from tests.fuzz.garbage import (
     damaged,
     json_values,
@@ -72,20 +73,6 @@ def refused_or_valid(root: Path, read: Callable[[], T]) -> T | None:
 def scratch() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="covtasks-fuzz-") as name:
         yield Path(name)
-
-
-@contextlib.contextmanager
-def environ(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -400,5 +387,5 @@ ENV_READERS: Mapping[str, Callable[[Path], object]] = {
 def test_environment_variables(name: str, value: str) -> None:
     with scratch() as root:
         write(root / "pyproject.toml", "")
-        with environ(**{name: value}):
+        with environment({name: value}):
             refused_or_valid(root, lambda: ENV_READERS[name](root))
