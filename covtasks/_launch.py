@@ -79,6 +79,11 @@ def run_pytest(pytest_args: list[str], usage_file: str) -> int:
     except SystemExit as exc:
         code = exc.code
         status = code if isinstance(code, int) else (0 if code is None else 1)
+    except ImportError as exc:
+        # pytest < 8 lets a ``-p`` plugin that cannot be imported escape its ``main``
+        # (a traceback); newer pytest reports it as a usage error, status 4: the same.
+        tail.write(f"ERROR: {exc}\n")
+        status = 4
     finally:
         sys.stderr = tail.stream
     if status == 4 and usage_file:
