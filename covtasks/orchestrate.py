@@ -59,8 +59,13 @@ def check_outputs(cfg: Config) -> None:
     publish; they need no test run."""
     if cfg.trend is not None:
         trend.load_entries(cfg.trend)
-    files = {"metrics": cfg.metrics, "trend": cfg.trend, "xml": cfg.xml, "lcov": cfg.lcov}
-    files["durations"] = cfg.durations
+    files = {
+        "metrics": cfg.metrics,
+        "trend": cfg.trend,
+        "xml": cfg.xml,
+        "lcov": cfg.lcov,
+        "durations": cfg.durations,
+    }
     for label, path in files.items():
         if path is not None and path.is_dir():
             raise CovtasksError(f"is a directory, expected a file path for {label}", str(path))
