@@ -128,27 +128,12 @@ def main() -> int:
     return save(cov, spec["data_file"], status)
 
 
-# The launcher's status when coverage could not save its data (pytest's own are 0-5).
-SAVE_FAILED = 70
-
-
 def save(cov: Any, data_file: str, status: int) -> int:
-    """Save the measured data; a failure (a full disk, a file-size limit, no write
-    permission) is one line on stderr and ``SAVE_FAILED``, not a traceback."""
-    import sqlite3
+    """Save the measured data (measurement has stopped: importing covtasks loses no
+    line); a failure is one line on stderr and ``SAVE_FAILED``, not a traceback."""
+    from covtasks.datasave import SAVE_FAILED, save_or_say
 
-    from coverage.exceptions import CoverageException
-
-    try:
-        cov.save()
-    except (CoverageException, OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        print(
-            f"covtasks: error: {os.path.dirname(data_file)}: the measured process could not "
-            f"save its coverage data: {' '.join(str(reason).split())}",
-            file=sys.stderr,
-            flush=True,
-        )
+    if not save_or_say(cov.save, data_file, "the measured process"):
         return SAVE_FAILED
     return status
 

@@ -8,11 +8,11 @@ file is not an error (the split falls back to test files); a malformed one is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from covtasks import strict
 from covtasks.errors import CovtasksError
 from covtasks.files import write_json_atomic
 
@@ -20,20 +20,29 @@ FORMAT = 1
 DIGITS = 4  # seconds are kept to 0.1 ms
 
 
+# Longer than any test runs (about 31 years): a larger figure is a damaged file, and an
+# integer past 1e308 could not even become a float.
+MAX_SECONDS = 1e9
+
+
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return strict.finite(value) and 0 <= value <= MAX_SECONDS
 
 
 def parse(data: object, where: str) -> dict[str, float]:
     """The durations in a parsed durations file; errors name ``where``."""
-    table = data.get("durations") if isinstance(data, dict) and "format" in data else data
-    if isinstance(data, dict) and "format" in data and data["format"] != FORMAT:
-        raise CovtasksError(f"durations format {data['format']!r} is not {FORMAT}", where)
+    versioned = isinstance(data, dict) and "format" in data
+    table = data.get("durations") if isinstance(data, dict) and versioned else data
+    fmt = data["format"] if isinstance(data, dict) and versioned else FORMAT
+    if not (strict.whole(fmt) and fmt == FORMAT):
+        raise CovtasksError(f"durations format {fmt!r} is not {FORMAT}", where)
     if not isinstance(table, dict):
         raise CovtasksError("durations is not an object of node id -> seconds", where)
     bad = [k for k, v in table.items() if not _number(v)]
     if bad:
-        raise CovtasksError(f"durations[{bad[0]!r}] is not a number of seconds >= 0", where)
+        raise CovtasksError(
+            f"durations[{bad[0]!r}] is not a number of seconds from 0 to {MAX_SECONDS:.0e}", where
+        )
     return {str(k): float(v) for k, v in table.items()}
 
 
@@ -42,9 +51,13 @@ def read(path: Path) -> dict[str, float] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CovtasksError(f"cannot read the durations file: {exc}", str(path)) from exc
+        data = strict.read_json(path)
+    except OSError as exc:
+        raise CovtasksError(
+            f"cannot read the durations file: {exc.strerror or exc}", str(path)
+        ) from exc
+    except strict.BadInput as exc:
+        raise CovtasksError(f"the durations file is not valid JSON: {exc}", str(path)) from exc
     return parse(data, str(path))
 
 

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from covtasks import strict
 from covtasks.errors import CovtasksError
 from covtasks.metrics import MANIFEST_FORMAT as MANIFEST_FORMAT
 from covtasks.metrics import MANIFEST_REQUIRED, JobManifest, JobRecord
+from covtasks.publication import publication
 from covtasks.suites import SUITE_COUNTS
 
 MANIFEST = "manifest.json"
@@ -141,21 +141,21 @@ def parse_expect(value: str) -> Expectation:
 
 
 def write_job(out_dir: Path, manifest: JobManifest, data_file: Path | None) -> None:
-    """Replace ``out_dir`` whole with the manifest and data (a rerun replaces a job)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        if data_file is not None:
-            shutil.copyfile(data_file, tmp / DATA)
-        (tmp / MANIFEST).write_text(
-            json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
-        )
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise CovtasksError(f"cannot write the job output: {exc}", str(out_dir)) from exc
+    """Replace ``out_dir`` whole with the manifest and data (a rerun replaces a job),
+    all or nothing: a failure leaves the old job directory as it was and no temp behind."""
+    with publication() as pub:
+        tmp = pub.directory(out_dir, carry=False)
+        try:
+            if data_file is not None:
+                shutil.copyfile(data_file, tmp / DATA)
+            (tmp / MANIFEST).write_text(
+                json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise CovtasksError(
+                f"cannot write the job output: {exc.strerror or exc}", str(out_dir)
+            ) from exc
+        pub.commit()
 
 
 def read_job(job_dir: Path) -> Job:

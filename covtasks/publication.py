@@ -16,7 +16,8 @@ disk cannot stop the sequence half-way. A directory (the html report) is swapped
 two renames (old aside, new in place): between them the directory does not exist;
 entries of the old directory that the new report does not have (another output nested
 in it, a file of the user's) are moved into the new one before the swap, so the swap
-loses nothing that writing into the directory would have kept.
+loses nothing that writing into the directory would have kept. A job's output
+directory (``run --job``) is the exception: a rerun replaces it whole.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Staged:
     temp: Path
     target: Path
     directory: bool
+    carry: bool = False
 
 
 def _cannot(exc: OSError, target: Path) -> CovtasksError:
@@ -85,8 +87,10 @@ class Publication:
         with self.writer(target) as f:
             f.write(text.encode("utf-8"))
 
-    def directory(self, target: Path) -> Path:
-        """An empty temp directory beside ``target`` that will replace it."""
+    def directory(self, target: Path, *, carry: bool = True) -> Path:
+        """An empty temp directory beside ``target`` that will replace it; with ``carry``
+        the old directory's entries that the new one lacks are moved into it, without it
+        the new directory replaces the old one whole (a rerun job's output)."""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             name = tempfile.mkdtemp(
@@ -94,7 +98,7 @@ class Publication:
             )
         except OSError as exc:
             raise _cannot(exc, target) from exc
-        self._staged.append(_Staged(Path(name), target, directory=True))
+        self._staged.append(_Staged(Path(name), target, directory=True, carry=carry))
         try:
             os.chmod(name, mode_for(target, directory=True))
         except OSError as exc:  # pragma: no cover - the directory was just created by us
@@ -118,7 +122,7 @@ class Publication:
             self._staged.remove(staged)
         for staged in [s for s in self._staged if s.directory]:
             try:
-                _swap_directory(staged.temp, staged.target)
+                _swap_directory(staged.temp, staged.target, carry=staged.carry)
             except OSError as exc:
                 raise _cannot(exc, staged.target) from exc
             self._staged.remove(staged)
@@ -154,17 +158,17 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _swap_directory(new: Path, target: Path) -> None:
+def _swap_directory(new: Path, target: Path, *, carry: bool) -> None:
     """Put directory ``new`` in place of ``target`` (which may not exist yet), keeping
-    the entries of the old ``target`` that ``new`` lacks; on failure ``target`` is as
-    it was."""
+    (with ``carry``) the entries of the old ``target`` that ``new`` lacks; on failure
+    ``target`` is as it was."""
     if not target.exists():
         os.rename(new, target)
         return
     carried: list[str] = []
     aside: Path | None = None
     try:
-        for entry in os.listdir(target):
+        for entry in os.listdir(target) if carry else ():
             if not os.path.lexists(new / entry):
                 os.rename(target / entry, new / entry)
                 carried.append(entry)

@@ -21,7 +21,7 @@ from typing import Any
 import _pytest
 import pytest
 
-from covtasks import durations, shard
+from covtasks import datasave, durations, shard
 from covtasks.errors import CovtasksError
 from covtasks.staging import (
     DURATIONS_ENV,
@@ -246,3 +246,6 @@ def pytest_configure(config: pytest.Config) -> None:
     staging = os.environ.get(STAGING_ENV)
     if staging:
         config.pluginmanager.register(_Recorder(Path(staging)), "covtasks-recorder")
+        worker = getattr(config, "workerinput", {}).get("workerid")
+        if worker:
+            datasave.guard_exit_save(f"xdist worker {worker}")

@@ -26,6 +26,9 @@ BY_FILES = "files"
 # Recorded durations are used when they cover at least this part of the selection.
 MIN_KNOWN = 0.5
 SHOWN = 3  # node ids named in an error, before "and N more"
+# As many shards as `--expect` may name jobs: more is a typo or a damaged manifest, and
+# checking that every shard is there must not count to 10**30.
+MAX_SHARDS = 1000
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,12 @@ def parse_shard(text: str) -> Shard:
     match = SHARD.fullmatch(text.strip())
     if match is None:
         raise CovtasksError(f"expected K/N (e.g. 2/4), got {text!r}", "--shard")
-    index, count = int(match.group(1)), int(match.group(2))
-    if count < 1 or not 1 <= index <= count:
-        raise CovtasksError(f"shard {text!r}: K must be from 1 to N (N >= 1)", "--shard")
+    # Past 9 digits a number is out of range anyway (and int() refuses 4,300 of them).
+    index, count = (int(g) if len(g) < 10 else MAX_SHARDS + 1 for g in match.groups())
+    if not 1 <= index <= count <= MAX_SHARDS:
+        raise CovtasksError(
+            f"shard {text!r}: K must be from 1 to N, N from 1 to {MAX_SHARDS}", "--shard"
+        )
     return Shard(index, count)
 
 
@@ -223,8 +229,11 @@ class ShardRecord:
         if not isinstance(value, dict):
             raise CovtasksError("shard is not an object", where)
         index, count = value.get("index"), value.get("count")
-        if not (_whole(index) and _whole(count) and 1 <= index <= count):  # type: ignore[operator]
-            raise CovtasksError("shard.index and shard.count are not a shard K/N", where)
+        if not (_whole(index) and _whole(count) and 1 <= index <= count <= MAX_SHARDS):  # type: ignore[operator]
+            raise CovtasksError(
+                f"shard.index and shard.count are not a shard K/N (N at most {MAX_SHARDS})",
+                where,
+            )
         group, split = value.get("group"), value.get("split")
         if not isinstance(group, str) or not isinstance(split, str):
             raise CovtasksError("shard.group or shard.split is not a string", where)
@@ -239,9 +248,10 @@ class ShardRecord:
             isinstance(r, list) and len(r) == 2 and all(_whole(i) for i in r) for r in runs
         ):
             raise CovtasksError("shard.ran is not a list of [first, last] indexes", where)
-        ran = expand(runs)
-        if any(not 0 <= i < len(selection) for i in ran):
+        # Checked before expanding: [0, 10**18] must not become a list of 10**18 indexes.
+        if any(not 0 <= first <= last < len(selection) for first, last in runs):
             raise CovtasksError("shard.ran has an index outside the selection", where)
+        ran = expand(runs)
         return cls(int(index), int(count), group, split, tuple(selection), tuple(ran))  # type: ignore[arg-type]
 
 

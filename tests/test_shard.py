@@ -17,7 +17,13 @@ from covtasks.shard import Shard, ShardRecord
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1/1", Shard(1, 1)), ("2/4", Shard(2, 4)), (" 4/4 ", Shard(4, 4)), ("10/12", Shard(10, 12))],
+    [
+        ("1/1", Shard(1, 1)),
+        ("2/4", Shard(2, 4)),
+        (" 4/4 ", Shard(4, 4)),
+        ("10/12", Shard(10, 12)),
+        ("0003/1000", Shard(3, 1000)),
+    ],
 )
 def test_parse_shard(text: str, expected: Shard) -> None:
     assert shard.parse_shard(text) == expected
@@ -26,9 +32,14 @@ def test_parse_shard(text: str, expected: Shard) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("0/3", "--shard: shard '0/3': K must be from 1 to N (N >= 1)"),
-        ("4/3", "--shard: shard '4/3': K must be from 1 to N (N >= 1)"),
-        ("1/0", "--shard: shard '1/0': K must be from 1 to N (N >= 1)"),
+        ("0/3", "--shard: shard '0/3': K must be from 1 to N, N from 1 to 1000"),
+        ("4/3", "--shard: shard '4/3': K must be from 1 to N, N from 1 to 1000"),
+        ("1/0", "--shard: shard '1/0': K must be from 1 to N, N from 1 to 1000"),
+        ("1/1001", "--shard: shard '1/1001': K must be from 1 to N, N from 1 to 1000"),
+        (
+            "1/" + "9" * 5000,
+            "--shard: shard '1/" + "9" * 5000 + "': K must be from 1 to N, N from 1 to 1000",
+        ),
         ("x/3", "--shard: expected K/N (e.g. 2/4), got 'x/3'"),
         ("-1/3", "--shard: expected K/N (e.g. 2/4), got '-1/3'"),
         ("2", "--shard: expected K/N (e.g. 2/4), got '2'"),
@@ -189,11 +200,17 @@ def test_record_round_trips_through_json() -> None:
     assert ShardRecord.from_json(data, "m.json") == rec
 
 
+NOT_A_SHARD = "shard.index and shard.count are not a shard K/N (N at most 1000)"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(index=3), "shard.index and shard.count are not a shard K/N"),
-        (lambda d: d.update(count=True), "shard.index and shard.count are not a shard K/N"),
+        (lambda d: d.update(index=3), NOT_A_SHARD),
+        (lambda d: d.update(count=True), NOT_A_SHARD),
+        # Checking that every shard is there must not count to 10**30.
+        (lambda d: d.update(count=10**30), NOT_A_SHARD),
+        (lambda d: d.update(count=1001), NOT_A_SHARD),
         (lambda d: d.update(group=1), "shard.group or shard.split is not a string"),
         (lambda d: d.update(selection=[]), "shard.selection is not an object"),
         (lambda d: d["selection"].update(tests={}), "shard.selection.tests is not a list"),
@@ -207,6 +224,10 @@ def test_record_round_trips_through_json() -> None:
         ),
         (lambda d: d.update(ran=[[0]]), "shard.ran is not a list of [first, last] indexes"),
         (lambda d: d.update(ran=[[5, 6]]), "shard.ran has an index outside the selection"),
+        (lambda d: d.update(ran=[[1, 0]]), "shard.ran has an index outside the selection"),
+        (lambda d: d.update(ran=[[-1, 0]]), "shard.ran has an index outside the selection"),
+        # Refused before it is expanded into 10**18 indexes.
+        (lambda d: d.update(ran=[[0, 10**18]]), "shard.ran has an index outside the selection"),
         (lambda d: d.pop("ran"), "shard.ran is not a list of [first, last] indexes"),
     ],
 )

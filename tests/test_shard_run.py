@@ -161,7 +161,8 @@ def test_a_malformed_durations_file_exits_2_before_any_test(
     result = run_cli(p.root, "run", *args)
     assert result.returncode == 2
     assert result.stderr == (
-        f"covtasks: error: {p.path(DURATIONS)}: durations['t'] is not a number of seconds >= 0\n"
+        f"covtasks: error: {p.path(DURATIONS)}: "
+        "durations['t'] is not a number of seconds from 0 to 1e+09\n"
     )
     assert not p.path(".covtasks").exists()
 

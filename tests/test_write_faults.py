@@ -230,8 +230,7 @@ def test_the_chart_and_the_badge_are_written_both_or_neither(project: ProjectFac
 def test_the_launcher_reports_a_data_file_it_cannot_save_in_one_line(
     project: ProjectFactory,
 ) -> None:
-    # No xdist: the launcher is the only measured process (an xdist worker's data is
-    # saved by coverage.py's own exit handler, which prints its traceback).
+    # No xdist: the launcher is the only measured process (workers: the next test).
     toml = BASIC_FILES["pyproject.toml"].replace("workers = 2", "workers = 0")
     p = project(extra={"pyproject.toml": toml})
     good_run(p)
@@ -244,5 +243,27 @@ def test_the_launcher_reports_a_data_file_it_cannot_save_in_one_line(
     assert launcher.startswith("covtasks: error: ")
     assert "the measured process could not save its coverage data: " in launcher
     assert refusal.startswith("covtasks: error: ")
+    assert outputs(p) == before
+    assert leftovers(p) == []
+
+
+@pytest.mark.slow
+def test_xdist_workers_report_a_data_file_they_cannot_save_in_one_line(
+    project: ProjectFactory,
+) -> None:
+    # coverage.py saves a worker's data in its exit handler: covtasks' plugin makes a
+    # failure there one line too, instead of a traceback amid the test output.
+    p = project()
+    good_run(p)
+    before = outputs(p)
+    data_file = p.path(KEPT).stat().st_size
+    result = run_limited(p, data_file // 2, "run")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("covtasks: error: ") for line in lines), result.stderr
+    workers = [line for line in lines if " could not save its coverage data: " in line]
+    assert any(": xdist worker gw" in line for line in workers), result.stderr
+    assert all(line.endswith((": File too large", ": disk I/O error")) for line in workers)
     assert outputs(p) == before
     assert leftovers(p) == []

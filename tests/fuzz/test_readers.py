@@ -20,7 +20,21 @@ import coverage
 from hypothesis import given
 from hypothesis import strategies as st
 
-from covtasks import combine, covconfig, diffcov, jobs, matrix, metrics, release, report, trend
+from covtasks import (
+    combine,
+    covconfig,
+    diffcov,
+    durations,
+    jobs,
+    matrix,
+    metrics,
+    release,
+    report,
+    shard,
+    shardcheck,
+    shardrun,
+    trend,
+)
 from covtasks.config import load_config
 from covtasks.errors import EXIT_BAD_INPUT, CovtasksError
 from covtasks.gitinfo import commit_override
@@ -251,6 +265,32 @@ def test_metrics_truncated_and_bit_flipped(data: bytes) -> None:
         read_metrics(path)
 
 
+# --- the durations file ------------------------------------------------------------------
+
+DURATIONS: dict[str, Any] = {"format": 1, "durations": {"t.py::a": 0.25, "t.py::b": 2}}
+
+
+def read_durations(path: Path) -> Any:
+    timed = durations.read(path)
+    if timed is not None:  # what `run --shard` does with them
+        shard.plan(sorted(timed), 3, timed)
+    return timed
+
+
+@given(st.one_of(mutated(DURATIONS, json_values), mutated(DURATIONS["durations"], json_values)))
+def test_durations_with_any_json_anywhere(doc: Any) -> None:
+    with scratch() as root:
+        path = write(root / "durations.json", to_json(doc))
+        refused_or_valid(root, lambda: read_durations(path))
+
+
+@given(damaged(to_json(DURATIONS).encode()))
+def test_durations_truncated_and_bit_flipped(data: bytes) -> None:
+    with scratch() as root:
+        path = write(root / "durations.json", data)
+        refused_or_valid(root, lambda: read_durations(path))
+
+
 # --- job manifests and coverage data files -------------------------------------------------
 
 _DATA: dict[str, bytes] = {}
@@ -293,6 +333,8 @@ MANIFEST: dict[str, Any] = {
     },
     "data_file": "coverage.db",
     "data_files_combined": 2,
+    "durations": {"t.py::a": 0.5, "t.py::b": 1},
+    "shard": shard.ShardRecord(1, 1, "suite", "files", ("t.py::a", "t.py::b"), (0, 1)).to_json(),
 }
 
 
@@ -301,6 +343,9 @@ def read_jobs(job_dir: Path) -> Any:
     jobs.problems(found, "any")
     jobs.problems(found, ("a", "b"))
     jobs.problems(found, 2)
+    shardcheck.problems(shardcheck.records(found))
+    timed = shardrun.jobs_durations(found)
+    shard.plan(sorted(timed), 2, timed)
     matrix.combined_suite(found)
     jobs.path_aliases(job_dir.parent, found)
     for job in found:
