@@ -69,6 +69,31 @@ def test_shards_combined_equal_an_unsharded_run(project: ProjectFactory) -> None
     assert set(json.loads(p.path(DURATIONS).read_text())["durations"]) == set(timed)
 
 
+def test_a_shard_dealt_no_test_is_a_job_that_ran_nothing(project: ProjectFactory) -> None:
+    # More shards than test files (here: -k keeps one file): the split leaves shards
+    # empty; each is a job that ran its part, not an unstable suite (pytest says 5).
+    p = project()  # with xdist: the workers deselect, the controller reports
+    out = p.path("coverage-jobs")
+    said = [shard_job(p, f"py-shard{k}", f"{k}/3", out, "-k", "gov") for k in (1, 2, 3)]
+    ran = [len(expand(manifest(out, f"py-shard{k}")["shard"]["ran"])) for k in (1, 2, 3)]
+    assert sum(ran) == 2, said
+    assert 0 in ran, said
+    assert all(manifest(out, f"py-shard{k}")["suite"]["stable"] for k in (1, 2, 3))
+    combined = p.run("combine", "--expect", "py-shard{1..3}")
+    # Combined and published; only the thresholds fail (-k gov measured little).
+    assert combined.returncode == 1, combined.stdout + combined.stderr
+    assert "covtasks: combined 3 job(s): py-shard1, py-shard2, py-shard3" in combined.stdout
+    suite = json.loads(p.path(METRICS).read_text())["covtasks"]["suite"]
+    assert (suite["collected"], suite["passed"], suite["stable"]) == (2, 2, True)
+
+
+def test_a_shard_of_an_empty_selection_is_still_no_tests(project: ProjectFactory) -> None:
+    p = project()
+    result = p.run("run", "--job", "py-shard1", "--shard", "1/2", "-k", "no_such_test")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "no tests were collected" in result.stdout
+
+
 @pytest.fixture(scope="module")
 def shards(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
     """Shard jobs of the basic project (no xdist): a whole suite in two shards, shard 2
