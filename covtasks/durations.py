@@ -1,20 +1,21 @@
 """Per-test durations: the file ``run`` and ``combine`` write so that the next
 ``run --shard`` can balance its shards (``durations`` in ``[tool.covtasks]``).
 
-Format: ``{"format": 1, "durations": {nodeid: seconds}}``, written atomically. A flat
+Format: ``{"format": 1, "durations": {nodeid: seconds}}``, published with the run's
+other outputs (all or nothing). A flat
 ``{nodeid: seconds}`` object (pytest-split's ``.test_durations``) is read too. A missing
 file is not an error (the split falls back to test files); a malformed one is.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from covtasks import strict
 from covtasks.errors import CovtasksError
-from covtasks.files import write_json_atomic
 
 FORMAT = 1
 DIGITS = 4  # seconds are kept to 0.1 ms
@@ -82,10 +83,8 @@ def to_json(durations: Mapping[str, float]) -> dict[str, Any]:
     return {"format": FORMAT, "durations": rounded}
 
 
-def update(path: Path, new: Mapping[str, float]) -> None:
-    """Write ``new`` over the durations already in ``path`` (tests not run this time
-    keep their time), atomically."""
-    if not new:
-        return
+def updated(path: Path, new: Mapping[str, float]) -> str:
+    """The text of ``path`` with ``new`` written over the durations already in it (tests
+    not run this time keep their time); published with the run's other outputs."""
     old = read(path) or {}
-    write_json_atomic(path, to_json({**old, **new}))
+    return json.dumps(to_json({**old, **new}), indent=2) + "\n"

@@ -17,7 +17,7 @@ import importlib
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -106,9 +106,7 @@ def run(cfg: Config, opts: RunOptions, out: TextIO = sys.stdout) -> int:
                 *stable.describe(suite),
             )
             return EXIT_UNSTABLE
-        status = publish_run(cfg, staging, suite.summary(), output, processes, out)
-        say(out, *shardrun.write_durations(cfg, shardrun.run_durations(staging)))
-        return status
+        return publish_run(cfg, staging, suite.summary(), output, processes, out)
     finally:
         measure.remove_staging(staging)
 
@@ -134,7 +132,8 @@ def publish_run(
             data_files=len(output.data_files),
             core=measure.measurement_core(cfg),
         )
-        return publish_and_gate(cfg, cov, staging, suite, [job], out)
+        timed = shardrun.run_durations(staging)
+        return publish_and_gate(cfg, cov, staging, suite, [job], out, timed=timed)
     finally:
         close_data(cov)
 
@@ -217,6 +216,7 @@ def combine(
     if wanted is None:
         raise CovtasksError(jobs.NO_EXPECTATION, "--expect")
     check_outputs(cfg)
+    shardrun.prepare(cfg, None, None)  # a malformed durations file: before any work
     found = jobs.find_jobs(paths or [cfg.job_dir])
     where = ", ".join(display_path(p) for p in paths or [cfg.job_dir])
     if not found:
@@ -244,11 +244,9 @@ def combine(
         )
         summaries = [j.summary() for j in found]
         completeness = UNCHECKED if unchecked else CHECKED
-        status = publish_and_gate(
-            cfg, cov, staging, suite, summaries, out, completeness=completeness
+        return publish_and_gate(
+            cfg, cov, staging, suite, summaries, out, completeness=completeness, timed=timed
         )
-        say(out, *shardrun.write_durations(cfg, timed))
-        return status
     finally:
         close_data(cov)
         measure.remove_staging(staging)
@@ -286,9 +284,10 @@ def publish_and_gate(
     out: TextIO,
     *,
     completeness: str | None = None,
+    timed: Mapping[str, float] | None = None,
 ) -> int:
-    """Analyse combined data, write metrics/reports/trend, print the verdict
-    (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
+    """Analyse combined data, write metrics/reports/trend (and the durations ``timed``),
+    print the verdict (``completeness`` defaults to ``covtasks.publish.CHECKED``)."""
     from covtasks.figures import analyse
     from covtasks.fileratchet import missing_counts
     from covtasks.gate import evaluate, scopes
@@ -376,6 +375,7 @@ def publish_and_gate(
         table_rows = rows(analysis, verdict, cfg.fail_under)
         summary = summary_markdown(table_rows, cfg, verdict, jobs, trend.baselines(history))
         step_summary(summary, pub)
+        timed_lines = shardrun.stage_durations(cfg, timed or {}, pub)
         pub.commit()
         if cfg.trend is not None and not git.dirty:
             trend.remove_unfinished(cfg.trend)
@@ -391,5 +391,6 @@ def publish_and_gate(
         *trend_lines,
         *written,
         *verdict_lines(verdict),
+        *timed_lines,
     )
     return EXIT_OK if verdict.passed else EXIT_BELOW_THRESHOLD

@@ -2,7 +2,7 @@
 them replace their targets together.
 
 A run publishes several outputs (the metrics, the kept combined data, the XML and html
-reports, the trend, the step summary). Each is first written in full to a temp file
+reports, the trend, the durations file, the step summary). Each is first written in full to a temp file
 (``.NAME.XXXX.tmp``, the names ``covtasks.files.unfinished_writes`` knows) or a temp
 directory beside its target, flushed and fsynced. Only when every one of them is ready
 does ``commit`` replace the targets, files first, then directories; a failure before

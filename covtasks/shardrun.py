@@ -8,7 +8,7 @@ collection, because only pytest knows the selection.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,6 +16,7 @@ from covtasks import durations, shard
 from covtasks.config import Config, display_path
 from covtasks.errors import CovtasksError
 from covtasks.jobs import MANIFEST, Job
+from covtasks.publication import Publication
 from covtasks.staging import DURATIONS_ENV, RESULTS_FILE, SHARD_ENV, SHARD_FILE
 
 # The key of a job manifest that holds its tests' durations (as a durations file does).
@@ -105,9 +106,10 @@ def run_durations(staging: Path) -> dict[str, float]:
     return durations.of_results(results if isinstance(results, dict) else None)
 
 
-def write_durations(cfg: Config, timed: dict[str, float]) -> list[str]:
-    """Update the configured durations file; the line that says so (none when off)."""
+def stage_durations(cfg: Config, timed: Mapping[str, float], pub: Publication) -> list[str]:
+    """Prepare the updated durations file in the run's publication; the line that says
+    so (none when off or nothing was timed)."""
     if cfg.durations is None or not timed:
         return []
-    durations.update(cfg.durations, timed)
+    pub.write_text(cfg.durations, durations.updated(cfg.durations, timed))
     return [f"durations: {display_path(cfg.durations)}"]

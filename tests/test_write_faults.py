@@ -194,6 +194,23 @@ def test_a_failing_output_write_publishes_nothing(
 
 
 @pytest.mark.slow
+def test_a_failing_durations_write_publishes_nothing(project: ProjectFactory) -> None:
+    p = project()
+    good_run(p)
+    timed = p.path("tests/coverage_reports/durations.json")
+    doc = json.loads(timed.read_bytes())
+    # Larger than every other output; the run's own tests are not in it, so the new
+    # file (the same entries plus theirs) cannot be written under its size.
+    doc["durations"] = {f"tests/old.py::test_{i:07d}": 1.0 for i in range(40_000)}
+    timed.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    before = outputs(p, timed)
+    result = run_limited(p, timed.stat().st_size, "run")
+    assert "durations.json: cannot write: File too large" in one_error_line(result)
+    assert outputs(p, timed) == before
+    assert leftovers(p, timed) == []
+
+
+@pytest.mark.slow
 def test_a_failing_step_summary_publishes_nothing(project: ProjectFactory) -> None:
     p = project()
     summary = p.root.parent / "step_summary.md"
