@@ -2,12 +2,12 @@
 them replace their targets together.
 
 A run publishes several outputs (the metrics, the kept combined data, the XML and html
-reports, the trend, the durations file, the step summary). Each is first written in full to a temp file
-(``.NAME.XXXX.tmp``, the names ``covtasks.files.unfinished_writes`` knows) or a temp
-directory beside its target, flushed and fsynced. Only when every one of them is ready
-does ``commit`` replace the targets, files first, then directories; a failure before
-that (a full disk, a file-size limit, an interrupt) removes every temp file and leaves
-every existing output byte for byte as it was.
+reports, the trend, the durations file, the step summary). Each is first written in
+full to a temp file (``.NAME.XXXX.tmp``, the names ``covtasks.files.unfinished_writes``
+knows) or a temp directory beside its target, flushed and fsynced. Only when every one
+of them is ready does ``commit`` replace the targets, files first, then directories; a
+failure before that (a full disk, a file-size limit, an interrupt) removes every temp
+file and leaves every existing output byte for byte as it was.
 
 What is not atomic, honestly: the replaces are separate renames, one per output, so a
 crash (SIGKILL, power loss) between two of them leaves some outputs new and the others
