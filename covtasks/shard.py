@@ -136,7 +136,9 @@ def plan(selection: Sequence[str], count: int, durations: Mapping[str, float] | 
         shards = split_by_durations(ids, durations, count)
         note = f"split by recorded durations ({known} of {len(ids)} tests known)"
         return Plan(tuple(map(tuple, shards)), BY_DURATIONS, note)
-    if durations is None:
+    if not ids:
+        why = "no test selected"
+    elif durations is None:
         why = "no durations file"
     else:
         why = f"the durations file is stale (it knows {known} of {len(ids)} selected tests)"

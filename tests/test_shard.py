@@ -158,6 +158,13 @@ def test_plan_falls_back_to_files(times: dict[str, float] | None, method: str, n
     assert sorted(n for s in chosen.shards for n in s) == SUITE
 
 
+@pytest.mark.parametrize("times", [None, {}, {"tests/test_a.py::test_1": 1.0}])
+def test_plan_of_an_empty_selection_says_so(times: dict[str, float] | None) -> None:
+    chosen = shard.plan([], 3, times)
+    assert chosen.note == "split by test files: no test selected"
+    assert chosen.shards == ((), (), ())
+
+
 @pytest.mark.parametrize(
     ("indexes", "runs"),
     [([], []), ([0], [[0, 0]]), ([0, 1, 2, 5], [[0, 2], [5, 5]]), ([7, 3, 4], [[3, 4], [7, 7]])],
