@@ -2,9 +2,9 @@
 ``run --shard`` can balance its shards (``durations`` in ``[tool.covtasks]``).
 
 Format: ``{"format": 1, "durations": {nodeid: seconds}}``, published with the run's
-other outputs (all or nothing). A flat
-``{nodeid: seconds}`` object (pytest-split's ``.test_durations``) is read too. A missing
-file is not an error (the split falls back to test files); a malformed one is.
+other outputs (all or nothing). A flat ``{nodeid: seconds}`` object (pytest-split's
+``.test_durations``) is read too. A missing file is not an error (the split falls back
+to test files); a malformed one is.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from covtasks.errors import CovtasksError
 
 FORMAT = 1
 DIGITS = 4  # seconds are kept to 0.1 ms
-
-
 # Longer than any test runs (about 31 years): a larger figure is a damaged file, and an
 # integer past 1e308 could not even become a float.
 MAX_SECONDS = 1e9
