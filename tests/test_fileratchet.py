@@ -148,6 +148,14 @@ TREND = "tests/coverage_reports/trends/coverage_trend.json"
 METRICS = "tests/coverage_reports/metrics/coverage.json"
 # Three statements that no test runs.
 UNTESTED = "\n\ndef untested(x: int) -> int:\n    if x:\n        return x\n    return -x\n"
+
+
+def add_untested(p: Project, rel: str) -> None:
+    """Append a function no test calls to the module ``rel``."""
+    path = p.path(rel)
+    path.write_text(path.read_text(encoding="utf-8") + UNTESTED, encoding="utf-8")
+
+
 RATCHET_TOML = BASIC_FILES["pyproject.toml"].replace(
     "fail_under = 50\n\n", "fail_under = 50\nfile_ratchet = true\ntolerance = 100\n\n", 1
 )
@@ -204,10 +212,8 @@ def test_every_trend_entry_keeps_the_missing_counts(repo: tuple[Project, str]) -
 @pytest.mark.slow
 def test_a_file_whose_missing_statements_grew_fails_by_name(repo: tuple[Project, str]) -> None:
     p, first = repo
-    rules = p.path("pkg/gov/rules.py")
-    rules.write_text(rules.read_text(encoding="utf-8") + UNTESTED, encoding="utf-8")
-    segment = p.path("pkg/epi/segment.py")
-    segment.write_text(segment.read_text(encoding="utf-8") + UNTESTED, encoding="utf-8")
+    add_untested(p, "pkg/gov/rules.py")
+    add_untested(p, "pkg/epi/segment.py")
     commit_all(p, "untested code in two files")
     measured(p)
     result = p.run("gate", "--release")
@@ -258,8 +264,7 @@ def test_new_and_renamed_files_are_exempt(repo: tuple[Project, str]) -> None:
     p, _ = repo
     p.write({"pkg/gov/extra.py": UNTESTED})
     run_git(p.root, "mv", "pkg/sec/tokens.py", "pkg/sec/signing.py")
-    signing = p.path("pkg/sec/signing.py")
-    signing.write_text(signing.read_text(encoding="utf-8") + UNTESTED, encoding="utf-8")
+    add_untested(p, "pkg/sec/signing.py")
     test_sec = p.path("tests/test_sec.py")
     test_sec.write_text(test_sec.read_text(encoding="utf-8").replace("tokens", "signing"))
     commit_all(p, "a new file and a renamed one, both with untested code")
@@ -276,8 +281,7 @@ def test_a_trend_written_before_the_counts_still_loads(repo: tuple[Project, str]
     doc = json.loads(p.path(TREND).read_text(encoding="utf-8"))
     del doc["baselines"][0]["missing"]
     p.path(TREND).write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    rules = p.path("pkg/gov/rules.py")
-    rules.write_text(rules.read_text(encoding="utf-8") + UNTESTED, encoding="utf-8")
+    add_untested(p, "pkg/gov/rules.py")
     commit_all(p, "an older trend, and untested code")
     measured(p)
     result = p.run("gate", "--release")

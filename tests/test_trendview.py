@@ -215,17 +215,21 @@ def threshold_boundaries() -> list[tuple[float, float, int]]:
     return [*cases, (79.996, 80.0, 2), (79.994, 80.0, 2)]
 
 
-@pytest.mark.parametrize(("pc", "fail_under", "precision"), threshold_boundaries())
-def test_badge_colour_is_the_gates_verdict_at_every_threshold_boundary(
-    pc: float, fail_under: float, precision: int
-) -> None:
-    cfg = Config(
+def threshold_config(fail_under: float, precision: int) -> Config:
+    return Config(
         root=Path("/p"),
         file=Path("/p/pyproject.toml"),
         source=("pkg",),
         fail_under=fail_under,
         precision=precision,
     )
+
+
+@pytest.mark.parametrize(("pc", "fail_under", "precision"), threshold_boundaries())
+def test_badge_colour_is_the_gates_verdict_at_every_threshold_boundary(
+    pc: float, fail_under: float, precision: int
+) -> None:
+    cfg = threshold_config(fail_under, precision)
     passed = evaluate_figures(pc, {}, {}, fail_under, precision).passed
     assert passed is not coverage_should_fail_under(pc, fail_under, precision)
     badge = overall_badge(pc, cfg)
@@ -266,13 +270,7 @@ def assert_shields_endpoint(doc: Any) -> None:
 def test_badge_json_says_what_the_svg_badge_says(
     pc: float, fail_under: float, precision: int
 ) -> None:
-    cfg = Config(
-        root=Path("/p"),
-        file=Path("/p/pyproject.toml"),
-        source=("pkg",),
-        fail_under=fail_under,
-        precision=precision,
-    )
+    cfg = threshold_config(fail_under, precision)
     doc = overall_badge_json(pc, cfg)
     assert_shields_endpoint(doc)
     svg = overall_badge(pc, cfg)

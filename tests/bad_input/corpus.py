@@ -147,27 +147,25 @@ def sql(*statements: str) -> Callable[[Path], None]:
     return change
 
 
+def link_from_elsewhere(path: Path, elsewhere: Path) -> None:
+    """Move ``path`` to ``elsewhere`` and leave a symbolic link to it in its place."""
+    path.replace(elsewhere)
+    path.symlink_to(elsewhere, target_is_directory=elsewhere.is_dir())
+
+
 def linked_manifest(p: Project) -> None:
     """Job ``a``'s manifest is a symbolic link to a valid manifest elsewhere."""
-    manifest = write_job(p, "a") / "manifest.json"
-    elsewhere = p.path("elsewhere.json")
-    manifest.replace(elsewhere)
-    manifest.symlink_to(elsewhere)
+    link_from_elsewhere(write_job(p, "a") / "manifest.json", p.path("elsewhere.json"))
 
 
 def linked_job_dir(p: Project) -> None:
     """Job ``b`` is a symbolic link to a valid job directory outside the job dir."""
-    outside = p.path("outside")
-    write_job(p, "b").replace(outside)
-    p.path("coverage-jobs/b").symlink_to(outside, target_is_directory=True)
+    link_from_elsewhere(write_job(p, "b"), p.path("outside"))
 
 
 def linked_data(p: Project) -> None:
     """Job ``a``'s coverage.db is a symbolic link to a valid data file elsewhere."""
-    db = write_job(p, "a") / "coverage.db"
-    elsewhere = p.path("elsewhere.db")
-    db.replace(elsewhere)
-    db.symlink_to(elsewhere)
+    link_from_elsewhere(write_job(p, "a") / "coverage.db", p.path("elsewhere.db"))
 
 
 def replace_with_directory(path: Path) -> None:
